@@ -1,0 +1,178 @@
+"""The editors' admin: reports with their sections and the standard tables as the official grid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from reports import format as fmt
+from reports import services
+from reports.models import FreeTable, Publisher, Region, Report, Section
+
+
+def cell_field_name(table: str, row: str, column: str) -> str:
+    return f"cell__{table}__{row}__{column}"
+
+
+# The union of both editions' codes: switching a report's edition keeps the form's fields valid.
+ALL_CELL_CODES = sorted({code for e in (fmt.EDITION_2021, fmt.EDITION_2019) for code in fmt.all_codes(e)})
+
+
+class ReportAdminForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = {}
+        if self.instance.pk:
+            values = {(c.table, c.row, c.column): c.value for c in self.instance.cells.all()}
+        for table, row, column in ALL_CELL_CODES:
+            self.fields[cell_field_name(table, row, column)] = forms.DecimalField(
+                required=False,
+                max_digits=16,
+                decimal_places=2,
+                label=f"{table}.{row}.{column}",
+                initial=values.get((table, row, column)),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "cell-input"}),
+            )
+
+    def cell_values(self, edition: str) -> dict:
+        """The grid's numbers for ``edition``; an empty input is a blank cell, not 0."""
+        tables = fmt.tables_for(edition)
+        return {
+            (t, r, c): self.cleaned_data.get(cell_field_name(t, r, c))
+            for (t, r, c) in ALL_CELL_CODES
+            if t in tables and tables[t].has(r, c)
+        }
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = (("position", "number", "heading"), "body")
+    ordering = ("position", "id")
+
+
+class FreeTableInline(admin.StackedInline):
+    model = FreeTable
+    extra = 0
+    fields = (("position", "caption", "header_rows"), "rows")
+    classes = ("collapse",)
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    title = "省份"
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        codes = {code[:2] + "0000" for code in Report.objects.values_list("region_id", flat=True).distinct()}
+        return [(r.code, r.name) for r in Region.objects.filter(code__in=codes).order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.in_region(self.value())
+        return queryset
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    form = ReportAdminForm
+    change_form_template = "admin/reports/report/change_form.html"
+    list_display = ("title", "year", "region_name", "kind", "status", "checks_column", "published_on")
+    list_filter = ("year", "kind", "status", ProvinceFilter)
+    search_fields = ("title", "publisher__name")
+    list_select_related = ("region", "publisher")
+    autocomplete_fields = ("publisher", "region")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "published_on"
+    inlines = (SectionInline, FreeTableInline)
+    actions = ("publish_reports", "withdraw_reports")
+    fieldsets = (
+        (None, {"fields": ("title", ("kind", "edition", "year"), ("publisher", "region"), "status")}),
+        ("信息属性", {"fields": (("index_no", "document_no"), ("written_on", "published_on"), "source_url", "original_file")}),
+        ("记录", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="所属地区", ordering="region__code")
+    def region_name(self, obj):
+        return obj.region.full_name
+
+    @admin.display(description="校验", ordering="checks_failed")
+    def checks_column(self, obj):
+        return f"✗ {obj.checks_failed} 项不符" if obj.checks_failed else "✓"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("cells")
+
+    def save_model(self, request, obj, form, change):
+        services.report_save(report=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        report = form.instance
+        results = services.report_set_values(report=report, values=form.cell_values(report.edition))
+        for result in results:
+            if not result.ok:
+                cells = "、".join(fmt.tables_for(report.edition)[t].cell_label(r, c) for t, r, c in result.cells)
+                self.message_user(request, f"{result.detail}。涉及单元格:{cells}。已保存,请核对。", messages.WARNING)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        form = context["adminform"].form
+        edition = (obj.edition if obj else None) or form.initial.get("edition") or fmt.EDITION_2021
+        if form.is_bound and form.data.get("edition") in fmt.EDITIONS:
+            edition = form.data["edition"]
+        context["cell_tables"] = [(t, fmt.layout_grid(t)) for t in fmt.tables_for(edition).values()]
+        context["cell_form"] = form
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.action(description="发布所选报告")
+    def publish_reports(self, request, queryset):
+        self._apply(request, queryset, services.report_publish, "已发布")
+
+    @admin.action(description="撤回所选报告")
+    def withdraw_reports(self, request, queryset):
+        self._apply(request, queryset, services.report_withdraw, "已撤回")
+
+    def _apply(self, request, queryset, service, done):
+        ok = 0
+        for report in queryset.select_related("publisher"):
+            try:
+                service(report=report)
+                ok += 1
+            except ValidationError as e:
+                self.message_user(request, f"{report.title}:{'; '.join(e.messages)}", messages.ERROR)
+        if ok:
+            self.message_user(request, f"{done} {ok} 份报告。", messages.SUCCESS)
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "kind", "report_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "region__name")
+    autocomplete_fields = ("region",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports"))
+
+    @admin.display(description="报告数", ordering="n_reports")
+    def report_count(self, obj):
+        return obj.n_reports
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "path_names")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    readonly_fields = ("code", "name", "level", "parent", "path_names")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

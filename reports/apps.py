@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = "政府信息公开"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""One module per output format, all fed by the same report data."""

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class ImportError_(ValueError):  # noqa: N801 - "ImportError" is a builtin
+    """A document cannot be read; the message names the problem for a person."""
+
+
+@dataclass
+class ParsedSection:
+    number: str  # 一 … 六, "" for a preamble
+    heading: str
+    body: str  # plain text, one paragraph per line
+
+
+@dataclass
+class ParsedFreeTable:
+    caption: str
+    rows: list[list[str]]
+    header_rows: int = 1
+
+
+@dataclass
+class ParsedReport:
+    """What an importer read from one document, before it is matched to the database."""
+
+    title: str = ""
+    kind: str = "annual_report"
+    edition: str = "2021"
+    year: int | None = None
+    publisher: str = ""
+    region_code: str | None = None  # six-digit GB/T 2260 code, if the text names one
+    index_no: str = ""
+    document_no: str = ""
+    written_on: datetime.date | None = None
+    published_on: datetime.date | None = None
+    sections: list[ParsedSection] = field(default_factory=list)
+    # (table, row, column) -> value; None is a cell the document left blank.
+    values: dict[tuple[str, str, str], Decimal | None] = field(default_factory=dict)
+    free_tables: list[ParsedFreeTable] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,245 @@
+"""Every write to reports goes through here (views, admin, commands call these)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from reports import format as fmt
+from reports.importers import ImportError_, ParsedReport
+from reports.models import FreeTable, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+
+Values = Mapping[tuple[str, str, str], Decimal | None]
+
+
+def region_get(*, code: str) -> Region:
+    """The region with GB/T 2260 ``code``, or a ValidationError that names it."""
+    code = (code or "").strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise ValidationError(f"地区代码“{code}”无效:应为六位数字的行政区划代码。")
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise ValidationError(f"地区代码“{code}”不在行政区划代码表中。") from None
+
+
+def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
+    """The publisher called ``name`` in ``region``, created on first use."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("发布机构名称不能为空。")
+    publisher, _ = Publisher.objects.get_or_create(
+        name=name, region=region, defaults={"kind": Publisher.kind_for_name(name)}
+    )
+    return publisher
+
+
+def report_values_validate(*, edition: str, values: Values) -> None:
+    """Every code must belong to the edition's tables; amounts and counts must be sane."""
+    tables = fmt.tables_for(edition)
+    errors = []
+    for (table, row, column), value in values.items():
+        if table not in tables or not tables[table].has(row, column):
+            errors.append(f"{table}.{row}.{column} 不是{fmt.EDITION_LABELS.get(edition, edition)}中的表格项")
+            continue
+        if value is None:
+            continue
+        kind = tables[table].column(row, column).kind
+        if kind == fmt.INTEGER and value != value.to_integral_value():
+            errors.append(f"{tables[table].cell_label(row, column)}: 应为整数,而不是 {value}")
+        if abs(value) >= Decimal("1e14"):
+            errors.append(f"{tables[table].cell_label(row, column)}: 数值过大 ({value})")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _search_text(report: Report, sections) -> str:
+    return "\n".join([report.title, report.publisher.name] + [f"{s.heading}\n{s.body}" for s in sections])
+
+
+def report_refresh_derived(*, report: Report) -> Report:
+    """Recompute the stored search text and the number of failed consistency rules."""
+    sections = list(report.sections.all())
+    values = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
+    report.search_text = _search_text(report, sections)
+    report.checks_failed = (
+        sum(1 for r in fmt.check(report.edition, values) if not r.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
+    )
+    Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
+    return report
+
+
+@transaction.atomic
+def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
+    """Replace the standard-table numbers of a report; returns the consistency checks."""
+    report_values_validate(edition=report.edition, values=values)
+    report.cells.all().delete()
+    TableCell.objects.bulk_create(
+        TableCell(report=report, table=t, row=r, column=c, value=v) for (t, r, c), v in values.items()
+    )
+    report_refresh_derived(report=report)
+    return fmt.check(report.edition, values)
+
+
+@transaction.atomic
+def report_set_sections(*, report: Report, sections) -> None:
+    """Replace the sections of a report with (number, heading, body) items."""
+    report.sections.all().delete()
+    Section.objects.bulk_create(
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
+        for i, s in enumerate(sections)
+    )
+    report_refresh_derived(report=report)
+
+
+def _check_publishable(report: Report) -> None:
+    if report.kind == ReportKind.ANNUAL_REPORT and report.year is not None:
+        clash = (
+            Report.objects.published()
+            .annual()
+            .filter(publisher=report.publisher, year=report.year)
+            .exclude(pk=report.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                f"{report.publisher.name}{report.year}年度已有已发布的年度报告(编号 {clash.pk}),请先撤回它。"
+            )
+
+
+@transaction.atomic
+def report_publish(*, report: Report) -> Report:
+    """Make a report public; sets 发布日期 to today when it has none."""
+    _check_publishable(report)
+    report.status = ReportStatus.PUBLISHED
+    if report.published_on is None:
+        report.published_on = timezone.localdate()
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report) -> Report:
+    """Take a report off the public site (kept, not deleted)."""
+    report.status = ReportStatus.WITHDRAWN
+    report.full_clean()
+    report.save()
+    return report
+
+
+def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
+    """The report already stored for the same publisher, year and kind, if any."""
+    if year is None:
+        return None
+    return Report.objects.filter(publisher=publisher, year=year, kind=kind).order_by("-id").first()
+
+
+@transaction.atomic
+def report_import(
+    *,
+    parsed: ParsedReport,
+    region_code: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    publisher_name: str | None = None,
+    publish: bool = False,
+    replace: bool = False,
+    original_name: str = "",
+    original_bytes: bytes | None = None,
+    source_url: str = "",
+) -> tuple[Report, bool]:
+    """Write one parsed document as a report, all or nothing; returns (report, replaced).
+
+    Options given by the editor win over what the text says. A report of the same publisher,
+    year and kind is replaced only when ``replace`` is set; otherwise the import fails.
+    """
+    code = region_code or parsed.region_code
+    if not code:
+        raise ImportError_("无法确定所属地区:文中未找到可识别的地名,请指定地区代码(--region)。")
+    try:
+        region = region_get(code=code)
+    except ValidationError as e:
+        raise ImportError_(e.messages[0]) from None
+    name = publisher_name or parsed.publisher
+    if not name:
+        raise ImportError_("无法确定发布机构:文中未找到发布机构名称。")
+    kind = kind or parsed.kind
+    if kind not in ReportKind.values:
+        raise ImportError_(f"未知的报告类别“{kind}”,可选:{', '.join(ReportKind.values)}。")
+    year = year or parsed.year
+    edition = parsed.edition
+    if kind == ReportKind.ANNUAL_REPORT and year:
+        edition = parsed.edition if parsed.values else fmt.edition_for_year(year)
+    publisher = publisher_get_or_create(name=name, region=region)
+
+    replaced = False
+    existing = report_find_existing(publisher=publisher, year=year, kind=kind)
+    if existing is not None:
+        if not replace:
+            raise ImportError_(f"已存在同一发布机构、年度和类别的报告(编号 {existing.pk}:{existing.title}),未重复导入。")
+        existing.delete()
+        replaced = True
+
+    title = parsed.title or f"{name}{year or ''}年{ReportKind(kind).label}"
+    report = Report(
+        kind=kind,
+        edition=edition,
+        year=year,
+        title=title[:300],
+        publisher=publisher,
+        region=region,
+        index_no=parsed.index_no,
+        document_no=parsed.document_no,
+        written_on=parsed.written_on,
+        published_on=parsed.published_on,
+        source_url=source_url,
+        status=ReportStatus.DRAFT,
+    )
+    try:
+        report.full_clean()
+    except ValidationError as e:
+        raise ImportError_("; ".join(e.messages)) from None
+    if original_bytes is not None:
+        report.original_file.save(original_name or "original.txt", ContentFile(original_bytes), save=False)
+    report.save()
+    Section.objects.bulk_create(
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
+        for i, s in enumerate(parsed.sections)
+    )
+    FreeTable.objects.bulk_create(
+        FreeTable(report=report, position=i, caption=t.caption, header_rows=t.header_rows, rows=t.rows)
+        for i, t in enumerate(parsed.free_tables)
+    )
+    if parsed.values:
+        try:
+            report_values_validate(edition=edition, values=parsed.values)
+        except ValidationError as e:
+            raise ImportError_("; ".join(e.messages)) from None
+        TableCell.objects.bulk_create(
+            TableCell(report=report, table=t, row=r, column=c, value=v) for (t, r, c), v in parsed.values.items()
+        )
+    report_refresh_derived(report=report)
+    if publish:
+        try:
+            report_publish(report=report)
+        except ValidationError as e:
+            raise ImportError_("; ".join(e.messages)) from None
+    return report, replaced
+
+
+@transaction.atomic
+def report_save(*, report: Report) -> Report:
+    """Validate and save a report's own fields (editors' admin form)."""
+    if report.is_public:
+        _check_publishable(report)
+    report.full_clean(validate_constraints=False)
+    report.save()
+    if report.pk:
+        report_refresh_derived(report=report)
+    return report
