@@ -22,7 +22,10 @@ class IntegerFilter(django_filters.NumberFilter):
 class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_q", max_length=200)
     region = django_filters.CharFilter(
-        label="地区", method="filter_region", validators=[_validate_region], max_length=6
+        label="地区",
+        method="filter_region",
+        validators=[_validate_region],
+        max_length=6,
     )
     year = IntegerFilter(
         label="年度",
@@ -31,7 +34,9 @@ class ReportFilter(django_filters.FilterSet):
         max_value=2100,
         error_messages={"invalid": "年度应为四位数字,如 2023。"},
     )
-    kind = django_filters.ChoiceFilter(label="类别", choices=ReportKind.choices, empty_label="全部类别")
+    kind = django_filters.ChoiceFilter(
+        label="类别", choices=ReportKind.choices, empty_label="全部类别"
+    )
     publisher = django_filters.ModelChoiceFilter(
         label="发布机构",
         queryset=Publisher.objects.all(),

@@ -51,8 +51,18 @@ class Part:
 PARTS = (
     Part("一", "总体情况", ("总体情况",)),
     Part("二", "主动公开政府信息情况", ("主动公开",), "proactive"),
-    Part("三", "收到和处理政府信息公开申请情况", ("收到和处理", "申请情况"), "applications"),
-    Part("四", "政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼"), "review_litigation"),
+    Part(
+        "三",
+        "收到和处理政府信息公开申请情况",
+        ("收到和处理", "申请情况"),
+        "applications",
+    ),
+    Part(
+        "四",
+        "政府信息公开行政复议、行政诉讼情况",
+        ("行政复议", "行政诉讼"),
+        "review_litigation",
+    ),
     Part("五", "存在的主要问题及改进情况", ("存在的主要问题", "存在问题", "改进")),
     Part("六", "其他需要报告的事项", ("其他需要报告",)),
 )
@@ -133,12 +143,15 @@ class Table:
             for b in self.blocks:
                 if any(r.code == row_code for r in b.rows):
                     return b.columns
-            raise KeyError(row_code)
-        return self.columns
+        elif any(r.code == row_code for r in self.rows):
+            return self.columns
+        raise KeyError(f"{self.code}.{row_code}")
 
     def cells(self) -> list[tuple[str, str]]:
         """Every (row, column) address of the table, in reading order."""
-        return [(r.code, c.code) for r in self.all_rows() for c in self.columns_of(r.code)]
+        return [
+            (r.code, c.code) for r in self.all_rows() for c in self.columns_of(r.code)
+        ]
 
     def column(self, row_code: str, column_code: str) -> Column:
         for c in self.columns_of(row_code):
@@ -161,7 +174,9 @@ class Table:
 
     def cell_label(self, row_code: str, column_code: str) -> str:
         """A person's name for a cell: 申请表 一、本年新收政府信息公开申请数量 / 自然人."""
-        return f"{self.row(row_code).label} / {self.column(row_code, column_code).label}"
+        return (
+            f"{self.row(row_code).label} / {self.column(row_code, column_code).label}"
+        )
 
 
 # --- 二、主动公开政府信息情况 -------------------------------------------------------------
@@ -170,7 +185,9 @@ _ISSUED = Column("issued", ("本年制发件数",))
 _REPEALED = Column("repealed", ("本年废止件数",))
 _IN_FORCE = Column("in_force", ("现行有效件数",))
 _DECISIONS_2021 = Column("decisions", ("本年处理决定数量",), aliases=("处理决定数量",))
-_FEES_2021 = Column("amount", ("本年收费金额(单位:万元)",), AMOUNT, aliases=("本年收费金额", "收费金额"))
+_FEES_2021 = Column(
+    "amount", ("本年收费金额(单位:万元)",), AMOUNT, aliases=("本年收费金额", "收费金额")
+)
 
 PROACTIVE_2021 = Table(
     code="proactive",
@@ -181,9 +198,14 @@ PROACTIVE_2021 = Table(
         Block(
             "第二十条第(一)项",
             (_ISSUED, _REPEALED, _IN_FORCE),
-            (Row("rules", ("规章",)), Row("normative_documents", ("行政规范性文件",), ("规范性文件",))),
+            (
+                Row("rules", ("规章",)),
+                Row("normative_documents", ("行政规范性文件",), ("规范性文件",)),
+            ),
         ),
-        Block("第二十条第(五)项", (_DECISIONS_2021,), (Row("licensing", ("行政许可",)),)),
+        Block(
+            "第二十条第(五)项", (_DECISIONS_2021,), (Row("licensing", ("行政许可",)),)
+        ),
         Block(
             "第二十条第(六)项",
             (_DECISIONS_2021,),
@@ -195,8 +217,12 @@ PROACTIVE_2021 = Table(
 
 _MADE = Column("made", ("本年新制作数量",), aliases=("新制作数量",))
 _PUBLISHED = Column("published", ("本年新公开数量",), aliases=("新公开数量",))
-_PUBLISHED_TOTAL = Column("published_total", ("对外公开总数量",), aliases=("公开总数量",))
-_ITEMS_LAST_YEAR = Column("items_last_year", ("上一年项目数量",), aliases=("上年项目数量",))
+_PUBLISHED_TOTAL = Column(
+    "published_total", ("对外公开总数量",), aliases=("公开总数量",)
+)
+_ITEMS_LAST_YEAR = Column(
+    "items_last_year", ("上一年项目数量",), aliases=("上年项目数量",)
+)
 _ITEMS_CHANGE = Column("items_change", ("本年增/减",), aliases=("本年增减", "增/减"))
 _DECISIONS_2019 = Column("decisions", ("处理决定数量",), aliases=("本年处理决定数量",))
 
@@ -209,12 +235,18 @@ PROACTIVE_2019 = Table(
         Block(
             "第二十条第(一)项",
             (_MADE, _PUBLISHED, _PUBLISHED_TOTAL),
-            (Row("rules", ("规章",)), Row("normative_documents", ("规范性文件",), ("行政规范性文件",))),
+            (
+                Row("rules", ("规章",)),
+                Row("normative_documents", ("规范性文件",), ("行政规范性文件",)),
+            ),
         ),
         Block(
             "第二十条第(五)项",
             (_ITEMS_LAST_YEAR, _ITEMS_CHANGE, _DECISIONS_2019),
-            (Row("licensing", ("行政许可",)), Row("other_services", ("其他对外管理服务事项",))),
+            (
+                Row("licensing", ("行政许可",)),
+                Row("other_services", ("其他对外管理服务事项",)),
+            ),
         ),
         Block(
             "第二十条第(六)项",
@@ -230,7 +262,12 @@ PROACTIVE_2019 = Table(
             "第二十条第(九)项",
             (
                 Column("projects", ("采购项目数量",)),
-                Column("amount", ("采购总金额",), AMOUNT, aliases=("采购总金额(单位:万元)",)),
+                Column(
+                    "amount",
+                    ("采购总金额",),
+                    AMOUNT,
+                    aliases=("采购总金额(单位:万元)",),
+                ),
             ),
             (Row("procurement", ("政府集中采购",)),),
         ),
@@ -250,7 +287,14 @@ APPLICANT_COLUMNS = (
     Column("other_org", (_APPLICANT, _LEGAL, "其他")),
     Column("total", (_APPLICANT, "总计")),
 )
-APPLICANT_PARTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
+APPLICANT_PARTS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+)
 
 _RESULT = "三、本年度办理结果"
 _WITHHELD = "(三)不予公开"
@@ -262,9 +306,14 @@ _APPLICATION_HEAD = (
     Row("received", ("一、本年新收政府信息公开申请数量",)),
     Row("carried_over", ("二、上年结转政府信息公开申请数量",)),
     Row("granted", (_RESULT, "(一)予以公开")),
-    Row("partly_granted", (_RESULT, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)")),
+    Row(
+        "partly_granted",
+        (_RESULT, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
+    ),
     Row("withheld_state_secret", (_RESULT, _WITHHELD, "1.属于国家秘密")),
-    Row("withheld_prohibited_by_law", (_RESULT, _WITHHELD, "2.其他法律行政法规禁止公开")),
+    Row(
+        "withheld_prohibited_by_law", (_RESULT, _WITHHELD, "2.其他法律行政法规禁止公开")
+    ),
     Row("withheld_three_safeties", (_RESULT, _WITHHELD, "3.危及“三安全一稳定”")),
     Row("withheld_third_party", (_RESULT, _WITHHELD, "4.保护第三方合法权益")),
     Row("withheld_internal_affairs", (_RESULT, _WITHHELD, "5.属于三类内部事务信息")),
@@ -272,13 +321,19 @@ _APPLICATION_HEAD = (
     Row("withheld_enforcement_files", (_RESULT, _WITHHELD, "7.属于行政执法案卷")),
     Row("withheld_administrative_query", (_RESULT, _WITHHELD, "8.属于行政查询事项")),
     Row("unavailable_not_held", (_RESULT, _UNAVAILABLE, "1.本机关不掌握相关政府信息")),
-    Row("unavailable_needs_creation", (_RESULT, _UNAVAILABLE, "2.没有现成信息需要另行制作")),
+    Row(
+        "unavailable_needs_creation",
+        (_RESULT, _UNAVAILABLE, "2.没有现成信息需要另行制作"),
+    ),
     Row("unavailable_unclear", (_RESULT, _UNAVAILABLE, "3.补正后申请内容仍不明确")),
     Row("rejected_petition", (_RESULT, _REJECTED, "1.信访举报投诉类申请")),
     Row("rejected_repeated", (_RESULT, _REJECTED, "2.重复申请")),
     Row("rejected_publication", (_RESULT, _REJECTED, "3.要求提供公开出版物")),
     Row("rejected_excessive", (_RESULT, _REJECTED, "4.无正当理由大量反复申请")),
-    Row("rejected_confirmation", (_RESULT, _REJECTED, "5.要求行政机关确认或重新出具已获取信息")),
+    Row(
+        "rejected_confirmation",
+        (_RESULT, _REJECTED, "5.要求行政机关确认或重新出具已获取信息"),
+    ),
 )
 _APPLICATION_TAIL = (
     Row("handled_total", (_RESULT, "(七)总计")),
@@ -287,20 +342,38 @@ _APPLICATION_TAIL = (
 _OTHER_2021 = (
     Row(
         "other_no_correction",
-        (_RESULT, _OTHER, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        (
+            _RESULT,
+            _OTHER,
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ),
     ),
     Row(
         "other_unpaid_fee",
-        (_RESULT, _OTHER, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        (
+            _RESULT,
+            _OTHER,
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        ),
     ),
     Row("other_misc", (_RESULT, _OTHER, "3.其他")),
 )
 _OTHER_2019 = (Row("other", (_RESULT, _OTHER)),)
 
 APPLICATION_RULES = (
-    Rule("applications.balance", "applications", "本年新收+上年结转 = 办理结果总计+结转下年度"),
-    Rule("applications.row_totals", "applications", "总计 = 自然人+法人或其他组织各列之和"),
-    Rule("applications.outcome_totals", "applications", "办理结果总计 = 各项办理结果之和"),
+    Rule(
+        "applications.balance",
+        "applications",
+        "本年新收+上年结转 = 办理结果总计+结转下年度",
+    ),
+    Rule(
+        "applications.row_totals",
+        "applications",
+        "总计 = 自然人+法人或其他组织各列之和",
+    ),
+    Rule(
+        "applications.outcome_totals", "applications", "办理结果总计 = 各项办理结果之和"
+    ),
 )
 _APPLICATION_CORNER = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 
@@ -351,12 +424,26 @@ REVIEW_LITIGATION = Table(
     rows=tuple(Row(code, path) for code, path in _GROUPS),
     columns=tuple(Column(c, (label,)) for c, label in _OUTCOME_LABELS.items()),
     transposed=True,
-    rules=(Rule("review_litigation.totals", "review_litigation", "总计 = 结果维持+结果纠正+其他结果+尚未审结"),),
+    rules=(
+        Rule(
+            "review_litigation.totals",
+            "review_litigation",
+            "总计 = 结果维持+结果纠正+其他结果+尚未审结",
+        ),
+    ),
 )
 
 TABLES: dict[str, dict[str, Table]] = {
-    EDITION_2021: {"proactive": PROACTIVE_2021, "applications": APPLICATIONS_2021, "review_litigation": REVIEW_LITIGATION},
-    EDITION_2019: {"proactive": PROACTIVE_2019, "applications": APPLICATIONS_2019, "review_litigation": REVIEW_LITIGATION},
+    EDITION_2021: {
+        "proactive": PROACTIVE_2021,
+        "applications": APPLICATIONS_2021,
+        "review_litigation": REVIEW_LITIGATION,
+    },
+    EDITION_2019: {
+        "proactive": PROACTIVE_2019,
+        "applications": APPLICATIONS_2019,
+        "review_litigation": REVIEW_LITIGATION,
+    },
     EDITION_2008: {},
 }
 TABLE_CODES = ("proactive", "applications", "review_litigation")
@@ -410,12 +497,21 @@ def _header_rows(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
                 i += 1
                 continue
             j = i + 1
-            while j < len(paths) and len(paths[j]) > level and paths[j][: level + 1] == path[: level + 1]:
+            while (
+                j < len(paths)
+                and len(paths[j]) > level
+                and paths[j][: level + 1] == path[: level + 1]
+            ):
                 j += 1
             leaf = len(path) == level + 1
             rowspan = depth - level if leaf else 1
             rows[level].append(
-                Cell(path[level], rowspan=rowspan, colspan=j - i, scope="col" if j - i == 1 else "colgroup")
+                Cell(
+                    path[level],
+                    rowspan=rowspan,
+                    colspan=j - i,
+                    scope="col" if j - i == 1 else "colgroup",
+                )
             )
             i = j
     return rows
@@ -434,11 +530,20 @@ def _label_cells(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
             leaf = len(path) == level + 1
             j = i + 1
             if not leaf:
-                while j < len(paths) and len(paths[j]) > level + 1 and paths[j][: level + 1] == path[: level + 1]:
+                while (
+                    j < len(paths)
+                    and len(paths[j]) > level + 1
+                    and paths[j][: level + 1] == path[: level + 1]
+                ):
                     j += 1
             colspan = depth - level if leaf else 1
             out[i].append(
-                Cell(path[level], rowspan=j - i, colspan=colspan, scope="row" if j - i == 1 else "rowgroup")
+                Cell(
+                    path[level],
+                    rowspan=j - i,
+                    colspan=colspan,
+                    scope="row" if j - i == 1 else "rowgroup",
+                )
             )
             i = j
     return out
@@ -459,8 +564,17 @@ def layout_grid(table: Table) -> Grid:
             for row in block.rows:
                 line = [Cell(row.label, scope="row")]
                 for k, col in enumerate(block.columns):
-                    span = width - len(block.columns) if k == len(block.columns) - 1 else 1
-                    line.append(Cell(header=False, colspan=span, code=(row.code, col.code), kind=col.kind))
+                    span = (
+                        width - len(block.columns) if k == len(block.columns) - 1 else 1
+                    )
+                    line.append(
+                        Cell(
+                            header=False,
+                            colspan=span,
+                            code=(row.code, col.code),
+                            kind=col.kind,
+                        )
+                    )
                 grid.body.append(line)
         return grid
 
@@ -476,11 +590,17 @@ def layout_grid(table: Table) -> Grid:
     row_paths = [r.path for r in table.rows]
     row_depth = max(len(p) for p in row_paths)
     grid.head = _header_rows(col_paths, col_depth)
-    grid.head[0].insert(0, Cell(table.corner, rowspan=col_depth, colspan=row_depth, scope="col"))
+    grid.head[0].insert(
+        0, Cell(table.corner, rowspan=col_depth, colspan=row_depth, scope="col")
+    )
     labels = _label_cells(row_paths, row_depth)
     for row, label_cells in zip(table.rows, labels):
         grid.body.append(
-            label_cells + [Cell(header=False, code=(row.code, c.code), kind=c.kind) for c in table.columns]
+            label_cells
+            + [
+                Cell(header=False, code=(row.code, c.code), kind=c.kind)
+                for c in table.columns
+            ]
         )
     return grid
 
@@ -512,7 +632,9 @@ def _fmt(v: Decimal) -> str:
     return format(v.normalize(), "f") if v != v.to_integral() else str(int(v))
 
 
-def _sum(values: Values, table: str, cells: Iterable[tuple[str, str]]) -> tuple[Decimal, bool]:
+def _sum(
+    values: Values, table: str, cells: Iterable[tuple[str, str]]
+) -> tuple[Decimal, bool]:
     """Sum of cells with blank as 0; the flag tells whether any of them was filled."""
     total, any_filled = Decimal(0), False
     for row, col in cells:
@@ -530,7 +652,7 @@ def check(edition: str, values: Values) -> list[CheckResult]:
     cells count as 0 (the published table left them empty). Nothing is "fixed".
     """
     tables = tables_for(edition)
-    present = {t for (t, _, _) , v in values.items() if v is not None}
+    present = {t for (t, _, _), v in values.items() if v is not None}
     results: list[CheckResult] = []
 
     if "applications" in tables and "applications" in present:
@@ -547,7 +669,11 @@ def check(edition: str, values: Values) -> list[CheckResult]:
                 if (lf or rf) and left != right:
                     bad.extend(("applications", r, col) for r in right_rows)
                     details.append(f"{labels[col]}列: {_fmt(left)} ≠ {_fmt(right)}")
-            detail = f"{short}: {left_text} ≠ {right_text} ({'; '.join(details)})" if details else ""
+            detail = (
+                f"{short}: {left_text} ≠ {right_text} ({'; '.join(details)})"
+                if details
+                else ""
+            )
             results.append(CheckResult(code, not details, detail, tuple(bad)))
 
         column_rule(
@@ -560,15 +686,21 @@ def check(edition: str, values: Values) -> list[CheckResult]:
         bad, details = [], []
         for row in app.rows:
             total = values.get(("applications", row.code, "total"))
-            parts, filled = _sum(values, "applications", [(row.code, c) for c in APPLICANT_PARTS])
+            parts, filled = _sum(
+                values, "applications", [(row.code, c) for c in APPLICANT_PARTS]
+            )
             if (total is not None or filled) and (total or Decimal(0)) != parts:
                 bad.append(("applications", row.code, "total"))
-                details.append(f"{row.label}: {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
+                details.append(
+                    f"{row.label}: {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}"
+                )
         results.append(
             CheckResult(
                 "applications.row_totals",
                 not details,
-                f"{short}: 总计 ≠ 各类申请人之和 ({'; '.join(details)})" if details else "",
+                f"{short}: 总计 ≠ 各类申请人之和 ({'; '.join(details)})"
+                if details
+                else "",
                 tuple(bad),
             )
         )
@@ -586,15 +718,21 @@ def check(edition: str, values: Values) -> list[CheckResult]:
         bad, details = [], []
         for row in rl.rows:
             total = values.get(("review_litigation", row.code, "total"))
-            parts, filled = _sum(values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES])
+            parts, filled = _sum(
+                values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES]
+            )
             if (total is not None or filled) and (total or Decimal(0)) != parts:
                 bad.append(("review_litigation", row.code, "total"))
-                details.append(f"{'·'.join(row.path)}: 总计 {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
+                details.append(
+                    f"{'·'.join(row.path)}: 总计 {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}"
+                )
         results.append(
             CheckResult(
                 "review_litigation.totals",
                 not details,
-                f"{rl.short}: 总计 ≠ 各项结果之和 ({'; '.join(details)})" if details else "",
+                f"{rl.short}: 总计 ≠ 各项结果之和 ({'; '.join(details)})"
+                if details
+                else "",
                 tuple(bad),
             )
         )
@@ -606,5 +744,9 @@ def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
     if value is None:
         return ""
     if kind == AMOUNT:
-        return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else _fmt(value)
+        return (
+            format(value.quantize(Decimal("0.01")), "f")
+            if value != value.to_integral()
+            else _fmt(value)
+        )
     return _fmt(value)

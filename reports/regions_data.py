@@ -104,10 +104,30 @@ def sync(region_model, rows: list[RegionRow]) -> tuple[int, int]:
     for r in rows:
         obj = existing.get(r.code)
         if obj is None:
-            new.append(region_model(code=r.code, name=r.name, level=r.level, parent_id=r.parent, path_names=paths[r.code]))
-        elif (obj.name, obj.level, obj.parent_id, obj.path_names) != (r.name, r.level, r.parent, paths[r.code]):
-            obj.name, obj.level, obj.parent_id, obj.path_names = r.name, r.level, r.parent, paths[r.code]
+            new.append(
+                region_model(
+                    code=r.code,
+                    name=r.name,
+                    level=r.level,
+                    parent_id=r.parent,
+                    path_names=paths[r.code],
+                )
+            )
+        elif (obj.name, obj.level, obj.parent_id, obj.path_names) != (
+            r.name,
+            r.level,
+            r.parent,
+            paths[r.code],
+        ):
+            obj.name, obj.level, obj.parent_id, obj.path_names = (
+                r.name,
+                r.level,
+                r.parent,
+                paths[r.code],
+            )
             changed.append(obj)
     region_model.objects.bulk_create(new, batch_size=500)
-    region_model.objects.bulk_update(changed, ["name", "level", "parent", "path_names"], batch_size=500)
+    region_model.objects.bulk_update(
+        changed, ["name", "level", "parent", "path_names"], batch_size=500
+    )
     return len(new), len(changed)

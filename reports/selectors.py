@@ -16,7 +16,9 @@ PUBLIC_LIST_RELATED = ("publisher", "region")
 
 def report_list_public() -> QuerySet:
     """Published reports, newest first, with what a list row shows."""
-    return Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
+    return (
+        Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
+    )
 
 
 def _with_content(qs: QuerySet) -> QuerySet:
@@ -54,7 +56,11 @@ class RenderedTable:
 def report_tables(report: Report) -> tuple[list[RenderedTable], list[fmt.CheckResult]]:
     """The report's standard tables laid out in the official grid, with the rule results."""
     values = report_values(report)
-    checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
+    checks = (
+        fmt.check(report.edition, values)
+        if report.kind == ReportKind.ANNUAL_REPORT
+        else []
+    )
     out = []
     for table in report.tables_format.values():
         table_checks = [c for c in checks if c.rule.startswith(table.code + ".")]
@@ -62,7 +68,12 @@ def report_tables(report: Report) -> tuple[list[RenderedTable], list[fmt.CheckRe
         t_values = {(r, c): v for (t, r, c), v in values.items() if t == table.code}
         out.append(
             RenderedTable(
-                table, fmt.layout_grid(table), t_values, table_checks, bad, any(v is not None for v in t_values.values())
+                table,
+                fmt.layout_grid(table),
+                t_values,
+                table_checks,
+                bad,
+                any(v is not None for v in t_values.values()),
             )
         )
     return out, checks

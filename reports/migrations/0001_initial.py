@@ -5,157 +5,430 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(db_index=True, max_length=50, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省级'), (2, '地级'), (3, '县级')], verbose_name='层级')),
-                ('path_names', models.CharField(max_length=200, verbose_name='完整名称')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reports.region', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="区划代码",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(db_index=True, max_length=50, verbose_name="名称"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "省级"), (2, "地级"), (3, "县级")],
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "path_names",
+                    models.CharField(max_length=200, verbose_name="完整名称"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reports.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Publisher',
+            name="Publisher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('government', '人民政府'), ('department', '政府部门及其他机关')], default='department', max_length=20, verbose_name='机关类型')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publishers', to='reports.region', verbose_name='所属地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "人民政府"),
+                            ("department", "政府部门及其他机关"),
+                        ],
+                        default="department",
+                        max_length=20,
+                        verbose_name="机关类型",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publishers",
+                        to="reports.region",
+                        verbose_name="所属地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发布机构',
-                'verbose_name_plural': '发布机构',
-                'ordering': ['region_id', 'name'],
+                "verbose_name": "发布机构",
+                "verbose_name_plural": "发布机构",
+                "ordering": ["region_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('annual_report', '政府信息公开工作年度报告'), ('work_plan', '政务公开工作要点'), ('guide', '政府信息公开指南'), ('other', '其他')], default='annual_report', max_length=20, verbose_name='类别')),
-                ('edition', models.CharField(choices=[('2021', '2021年版格式(2021年度起)'), ('2019', '2019年版格式(2019—2020年度)'), ('2008', '2008年条例旧格式(2008—2018年度)')], default='2021', max_length=4, verbose_name='格式版本')),
-                ('year', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('index_no', models.CharField(blank=True, max_length=100, verbose_name='索引号')),
-                ('document_no', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('written_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('withdrawn', '已撤回')], default='draft', max_length=20, verbose_name='状态')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='来源网址')),
-                ('original_file', models.FileField(blank=True, upload_to='originals/%Y/', verbose_name='原始文件')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='检索文本')),
-                ('checks_failed', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='未通过的校验')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.publisher', verbose_name='发布机构')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.region', verbose_name='所属地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("annual_report", "政府信息公开工作年度报告"),
+                            ("work_plan", "政务公开工作要点"),
+                            ("guide", "政府信息公开指南"),
+                            ("other", "其他"),
+                        ],
+                        default="annual_report",
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "edition",
+                    models.CharField(
+                        choices=[
+                            ("2021", "2021年版格式(2021年度起)"),
+                            ("2019", "2019年版格式(2019—2020年度)"),
+                            ("2008", "2008年条例旧格式(2008—2018年度)"),
+                        ],
+                        default="2021",
+                        max_length=4,
+                        verbose_name="格式版本",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="年度"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "index_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="索引号"),
+                ),
+                (
+                    "document_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="文号"),
+                ),
+                (
+                    "written_on",
+                    models.DateField(blank=True, null=True, verbose_name="成文日期"),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="发布日期"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("published", "已发布"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="来源网址"
+                    ),
+                ),
+                (
+                    "original_file",
+                    models.FileField(
+                        blank=True, upload_to="originals/%Y/", verbose_name="原始文件"
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="检索文本"
+                    ),
+                ),
+                (
+                    "checks_failed",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="未通过的校验"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="更新时间"),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reports.publisher",
+                        verbose_name="发布机构",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reports.region",
+                        verbose_name="所属地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告',
-                'verbose_name_plural': '报告',
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "报告",
+                "verbose_name_plural": "报告",
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FreeTable',
+            name="FreeTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('caption', models.CharField(blank=True, max_length=200, verbose_name='表题')),
-                ('header_rows', models.PositiveSmallIntegerField(default=1, verbose_name='表头行数')),
-                ('rows', models.JSONField(default=list, help_text='按行排列的单元格文字列表', verbose_name='单元格')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='free_tables', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="顺序"),
+                ),
+                (
+                    "caption",
+                    models.CharField(blank=True, max_length=200, verbose_name="表题"),
+                ),
+                (
+                    "header_rows",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="表头行数"
+                    ),
+                ),
+                (
+                    "rows",
+                    models.JSONField(
+                        default=list,
+                        help_text="按行排列的单元格文字列表",
+                        verbose_name="单元格",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="free_tables",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附表',
-                'verbose_name_plural': '附表',
-                'ordering': ['report', 'position', 'id'],
+                "verbose_name": "附表",
+                "verbose_name_plural": "附表",
+                "ordering": ["report", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('number', models.CharField(blank=True, max_length=10, verbose_name='序号')),
-                ('heading', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('body', models.TextField(blank=True, help_text='纯文本;每段一行,(一)(二)等小标题单独成行。', verbose_name='正文')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="顺序"),
+                ),
+                (
+                    "number",
+                    models.CharField(blank=True, max_length=10, verbose_name="序号"),
+                ),
+                (
+                    "heading",
+                    models.CharField(blank=True, max_length=200, verbose_name="标题"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="纯文本;每段一行,(一)(二)等小标题单独成行。",
+                        verbose_name="正文",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '章节',
-                'verbose_name_plural': '章节',
-                'ordering': ['report', 'position', 'id'],
+                "verbose_name": "章节",
+                "verbose_name_plural": "章节",
+                "ordering": ["report", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TableCell',
+            name="TableCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=30, verbose_name='表')),
-                ('row', models.CharField(max_length=40, verbose_name='行')),
-                ('column', models.CharField(max_length=30, verbose_name='列')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='数值')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("table", models.CharField(max_length=30, verbose_name="表")),
+                ("row", models.CharField(max_length=40, verbose_name="行")),
+                ("column", models.CharField(max_length=30, verbose_name="列")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="数值",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '表格数值',
-                'verbose_name_plural': '表格数值',
+                "verbose_name": "表格数值",
+                "verbose_name_plural": "表格数值",
             },
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{6}$')), name='region_code_six_digits'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^[0-9]{6}$")),
+                name="region_code_six_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publisher',
-            constraint=models.UniqueConstraint(fields=('name', 'region'), name='publisher_unique_name_in_region'),
+            model_name="publisher",
+            constraint=models.UniqueConstraint(
+                fields=("name", "region"), name="publisher_unique_name_in_region"
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['status', 'kind', 'year'], name='reports_rep_status_2bc5ac_idx'),
+            model_name="report",
+            index=models.Index(
+                fields=["status", "kind", "year"], name="reports_rep_status_2bc5ac_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['status', 'region'], name='reports_rep_status_d58648_idx'),
+            model_name="report",
+            index=models.Index(
+                fields=["status", "region"], name="reports_rep_status_d58648_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'annual_report'), ('status', 'published')), fields=('publisher', 'year'), name='one_published_annual_report_per_publisher_year', violation_error_message='该发布机构这一年度已有一份已发布的年度报告。'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "annual_report"), ("status", "published")),
+                fields=("publisher", "year"),
+                name="one_published_annual_report_per_publisher_year",
+                violation_error_message="该发布机构这一年度已有一份已发布的年度报告。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1990), ('year__lte', 2100)), _connector='OR'), name='report_year_plausible', violation_error_message='年度应在1990至2100之间。'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year__isnull", True),
+                    models.Q(("year__gte", 1990), ("year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="report_year_plausible",
+                violation_error_message="年度应在1990至2100之间。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='tablecell',
-            index=models.Index(fields=['table', 'row', 'column'], name='reports_tab_table_908398_idx'),
+            model_name="tablecell",
+            index=models.Index(
+                fields=["table", "row", "column"], name="reports_tab_table_908398_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tablecell',
-            constraint=models.UniqueConstraint(fields=('report', 'table', 'row', 'column'), name='one_value_per_cell'),
+            model_name="tablecell",
+            constraint=models.UniqueConstraint(
+                fields=("report", "table", "row", "column"), name="one_value_per_cell"
+            ),
         ),
     ]

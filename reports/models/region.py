@@ -23,7 +23,12 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50, db_index=True)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Names from the province down, e.g. "贵州省/贵阳市/清镇市": one query shows a full path.
     path_names = models.CharField("完整名称", max_length=200)
@@ -37,7 +42,10 @@ class Region(models.Model):
         verbose_name_plural = "行政区划"
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_six_digits"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}$"),
+                name="region_code_six_digits",
+            ),
         ]
 
     def __str__(self):

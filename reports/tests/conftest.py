@@ -64,11 +64,14 @@ def make_report(db):
             published_on=published_on,
         )
         Section.objects.bulk_create(
-            Section(report=report, position=i, number=n, heading=h, body=b) for i, (n, h, b) in enumerate(sections)
+            Section(report=report, position=i, number=n, heading=h, body=b)
+            for i, (n, h, b) in enumerate(sections)
         )
         if values:
             TableCell.objects.bulk_create(
-                TableCell(report=report, table=t, row=r, column=c, value=v) for (t, r, c), v in values.items()
+                TableCell(report=report, table=t, row=r, column=c, value=v)
+                for (t, r, c), v in values.items()
+                if v is not None
             )
         from reports.services import report_refresh_derived
 

@@ -36,7 +36,10 @@ def test_applications_grid_has_the_official_spans():
 def test_review_grid_puts_three_groups_side_by_side():
     """Table 四 is one body row of 15 numbers under 行政复议 and 行政诉讼 (two groups)."""
     grid = fmt.layout_grid(fmt.REVIEW_LITIGATION)
-    assert [(c.text, c.colspan) for c in grid.head[0]] == [("行政复议", 5), ("行政诉讼", 10)]
+    assert [(c.text, c.colspan) for c in grid.head[0]] == [
+        ("行政复议", 5),
+        ("行政诉讼", 10),
+    ]
     assert grid.head[1][0].rowspan == 2
     assert len(grid.body) == 1 and len(grid.body[0]) == 15
 
@@ -62,7 +65,9 @@ def test_broken_balance_names_the_column_and_numbers():
     values[("applications", "received", "total")] = Decimal(290)
     result = {r.rule: r for r in fmt.check("2021", values)}["applications.balance"]
     assert not result.ok
-    assert result.detail.startswith("申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 289 ≠ 10")
+    assert result.detail.startswith(
+        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 289 ≠ 10"
+    )
     assert ("applications", "handled_total", "natural_person") in result.cells
 
 
@@ -76,7 +81,9 @@ def test_blank_table_is_not_checked_and_blank_is_not_zero():
 
 def test_review_totals_rule():
     """总计 must equal the four outcomes of its group."""
-    values = {("review_litigation", "review", c): Decimal(1) for c in fmt.REVIEW_OUTCOMES}
+    values = {
+        ("review_litigation", "review", c): Decimal(1) for c in fmt.REVIEW_OUTCOMES
+    }
     values[("review_litigation", "review", "total")] = Decimal(3)
     (result,) = fmt.check("2021", values)
     assert not result.ok and "行政复议: 总计 3 ≠ 4" in result.detail

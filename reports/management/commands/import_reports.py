@@ -15,7 +15,11 @@ def expand(paths):
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            yield from sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+            )
         else:
             yield p
 
@@ -30,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=ReportKind.values, help="类别")
         parser.add_argument("--publisher", help="发布机构名称(覆盖文中识别的机构)")
         parser.add_argument("--publish", action="store_true", help="导入后直接发布")
-        parser.add_argument("--replace", action="store_true", help="替换同一机构同一年度同一类别的已有报告")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="替换同一机构同一年度同一类别的已有报告",
+        )
         parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
 
     def handle(self, *paths, **opts):
@@ -41,7 +49,11 @@ class Command(BaseCommand):
             if opts["json"]:
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
             elif result["ok"]:
-                warn = f"  (提示: {'; '.join(result['warnings'])})" if result["warnings"] else ""
+                warn = (
+                    f"  (提示: {'; '.join(result['warnings'])})"
+                    if result["warnings"]
+                    else ""
+                )
                 self.stdout.write(f"{path}: OK #{result['id']} {result['url']}{warn}")
             else:
                 self.stdout.write(f"{path}: 失败 {result['error']}")
@@ -52,7 +64,11 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as e:
-            return {"file": str(path), "ok": False, "error": f"无法读取文件:{e.strerror or e}"}
+            return {
+                "file": str(path),
+                "ok": False,
+                "error": f"无法读取文件:{e.strerror or e}",
+            }
         try:
             parsed = parse_document(
                 path.name,

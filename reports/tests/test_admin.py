@@ -1,0 +1,181 @@
+from decimal import Decimal
+
+import pytest
+
+from reports import format as fmt
+from reports.models import Report, ReportStatus
+from reports.tests.conftest import balanced_values
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form_data(report, cells, sections=()):
+    """The POST body of the report change form: fields, grid inputs and inline management forms."""
+    data = {
+        "title": report.title,
+        "kind": report.kind,
+        "edition": report.edition,
+        "year": report.year,
+        "publisher": report.publisher_id,
+        "region": report.region_id,
+        "status": report.status,
+        "index_no": "",
+        "document_no": "",
+        "written_on": "",
+        "published_on": report.published_on.isoformat() if report.published_on else "",
+        "source_url": "",
+        "sections-TOTAL_FORMS": len(sections),
+        "sections-INITIAL_FORMS": len(sections),
+        "sections-MIN_NUM_FORMS": 0,
+        "sections-MAX_NUM_FORMS": 1000,
+        "free_tables-TOTAL_FORMS": 0,
+        "free_tables-INITIAL_FORMS": 0,
+        "free_tables-MIN_NUM_FORMS": 0,
+        "free_tables-MAX_NUM_FORMS": 1000,
+    }
+    for i, s in enumerate(sections):
+        data.update(
+            {
+                f"sections-{i}-id": s.pk,
+                f"sections-{i}-report": report.pk,
+                f"sections-{i}-position": s.position,
+                f"sections-{i}-number": s.number,
+                f"sections-{i}-heading": s.heading,
+                f"sections-{i}-body": s.body,
+            }
+        )
+    for (t, r, c), v in cells.items():
+        data[f"cell__{t}__{r}__{c}"] = "" if v is None else str(v)
+    return data
+
+
+def test_change_form_shows_the_official_grid_of_inputs(admin_client, make_report):
+    """Editing a report shows the three tables as grids of number inputs, not a JSON box."""
+    report = make_report(values=balanced_values())
+    html = admin_client.get(
+        f"/admin/reports/report/{report.pk}/change/"
+    ).content.decode()
+    assert '<table class="cell-grid" id="grid-applications">' in html
+    assert 'name="cell__applications__received__natural_person" value="10"' in html
+    assert 'name="cell__proactive__fees__amount" value="6858.05"' in html
+    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in html
+
+
+def test_saving_a_table_stores_numbers_and_warns_about_broken_rules(
+    admin_client, make_report
+):
+    """A save stores every cell (blank stays blank) and names the cells of a broken rule, saving anyway."""
+    report = make_report(values=balanced_values())
+    cells = balanced_values()
+    cells[("applications", "received", "natural_person")] = Decimal(11)
+    cells[("applications", "received", "research")] = None
+    response = admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        change_form_data(report, cells, report.sections.all()),
+        follow=True,
+    )
+    assert response.status_code == 200
+    texts = [str(m) for m in response.context["messages"]]
+    assert any(
+        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)" in t
+        for t in texts
+    )
+    assert any(
+        "一、本年新收政府信息公开申请数量 / 总计" in t for t in texts
+    )  # row_totals names the cell
+    stored = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
+    assert stored[("applications", "received", "natural_person")] == Decimal(11)
+    assert (
+        "applications",
+        "received",
+        "research",
+    ) not in stored  # blank: no value, not 0
+    report.refresh_from_db()
+    assert report.checks_failed == 2
+
+
+def test_bad_number_in_the_grid_is_refused_with_the_cell_marked(
+    admin_client, make_report
+):
+    report = make_report(values=balanced_values())
+    cells = balanced_values()
+    cells[("applications", "granted", "total")] = "七"
+    response = admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells)
+    )
+    assert response.status_code == 200
+    assert 'class="has-error"' in response.content.decode()
+    assert report.cells.get(
+        table="applications", row="granted", column="total"
+    ).value == Decimal(7)
+
+
+def test_fractional_count_is_refused(admin_client, make_report):
+    """Counts are whole numbers; only amounts (万元) take decimals."""
+    report = make_report(values=balanced_values())
+    cells = balanced_values()
+    cells[("proactive", "licensing", "decisions")] = Decimal("1.5")
+    response = admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        change_form_data(report, cells),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert report.cells.get(
+        table="proactive", row="licensing", column="decisions"
+    ).value == Decimal(0)
+
+
+def test_list_has_checks_column_and_filters(admin_client, make_report):
+    bad = balanced_values()
+    bad[("applications", "received", "total")] = Decimal(99)
+    make_report(values=bad)
+    make_report(region="440800", publisher="湛江市人民政府", values=balanced_values())
+    html = admin_client.get("/admin/reports/report/").content.decode()
+    assert "✗ 2 项不符" in html and "✓" in html
+    assert (
+        admin_client.get("/admin/reports/report/?province=440000")
+        .context["cl"]
+        .result_count
+        == 1
+    )
+    assert (
+        admin_client.get("/admin/reports/report/?q=湛江").context["cl"].result_count
+        == 1
+    )
+
+
+def test_publish_and_withdraw_actions(admin_client, make_report):
+    """Publishing goes through the service: a second published report of a publisher-year is refused."""
+    first = make_report(status="draft")
+    second = make_report(status="draft", title="重复的年度报告")
+    admin_client.post(
+        "/admin/reports/report/",
+        {"action": "publish_reports", "_selected_action": [first.pk]},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.status == ReportStatus.PUBLISHED
+    response = admin_client.post(
+        "/admin/reports/report/",
+        {"action": "publish_reports", "_selected_action": [second.pk]},
+        follow=True,
+    )
+    assert any("已有已发布的年度报告" in str(m) for m in response.context["messages"])
+    assert Report.objects.get(pk=second.pk).status == ReportStatus.DRAFT
+    admin_client.post(
+        "/admin/reports/report/",
+        {"action": "withdraw_reports", "_selected_action": [first.pk]},
+    )
+    first.refresh_from_db()
+    assert first.status == ReportStatus.WITHDRAWN
+
+
+def test_switching_edition_keeps_only_that_editions_cells(admin_client, make_report):
+    report = make_report(year=2020, values=balanced_values(fmt.EDITION_2019))
+    cells = balanced_values(fmt.EDITION_2019)
+    admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells)
+    )
+    assert report.cells.filter(row="other").exists()
+    assert not report.cells.filter(row="other_misc").exists()

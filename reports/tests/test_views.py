@@ -1,0 +1,234 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from reports.tests.conftest import balanced_values
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [r.title for r in response.context["page"].object_list]
+
+
+def test_home_shows_the_four_entries_latest_and_overview(client, make_report):
+    """The landing page mirrors a 政府信息公开 column: four entries, newest reports, year × region counts."""
+    make_report()
+    make_report(region="440800", publisher="湛江市人民政府", year=2022)
+    response = client.get("/")
+    html = response.content.decode()
+    for entry in (
+        "政府信息公开指南",
+        "政府信息公开制度",
+        "法定主动公开内容",
+        "政府信息公开工作年度报告",
+    ):
+        assert entry in html
+    assert "清镇市人民政府办公室2023年政府信息公开工作年度报告" in html
+    overview = response.context["overview"]
+    assert overview.years == [2023, 2022]
+    assert {(r.name, tuple(counts), total) for r, counts, total in overview.rows} == {
+        ("贵州省", ((2023, 1), (2022, 0)), 1),
+        ("广东省", ((2023, 0), (2022, 1)), 1),
+    }
+
+
+def test_region_filter_includes_sub_regions(client, make_report):
+    """region=520000 finds a county report of 贵州; a prefecture code finds its counties' reports."""
+    make_report()  # 清镇市 520181
+    make_report(region="440800", publisher="湛江市人民政府")
+    make_report(region="440803", publisher="湛江市霞山区人民政府")
+    assert titles(client.get("/reports/?region=520000")) == [
+        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
+    ]
+    assert len(titles(client.get("/reports/?region=440800"))) == 2
+    assert len(titles(client.get("/reports/?region=440803"))) == 1
+    # The deepest of the province → prefecture → county choosers wins.
+    assert len(titles(client.get("/reports/?region=440000&region=440800&region="))) == 2
+
+
+def test_year_kind_and_keyword_filters(client, make_report):
+    """year, kind and q narrow the list; q matches Chinese words in the text; 繁體 queries work."""
+    make_report(
+        year=2023, sections=(("一", "总体情况", "全年受理依申请公开件292件。"),)
+    )
+    make_report(
+        year=2022,
+        publisher="清镇市人民政府",
+        sections=(("一", "总体情况", "主动公开信息9704条。"),),
+    )
+    make_report(
+        kind="work_plan",
+        year=2015,
+        title="2015年政务公开工作要点",
+        publisher="湛江市人民政府办公室",
+        region="440800",
+        sections=(("一", "全面推进政务公开", "深入推进重点领域信息公开。"),),
+    )
+    assert len(titles(client.get("/reports/?year=2023"))) == 1
+    assert titles(client.get("/reports/?kind=work_plan")) == ["2015年政务公开工作要点"]
+    assert titles(client.get("/reports/?q=依申请")) == [
+        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
+    ]
+    assert titles(client.get("/reports/?q=依申請")) == [
+        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
+    ]
+    assert titles(client.get("/reports/?q=主动公开 9704")) == [
+        "清镇市人民政府2022年政府信息公开工作年度报告"
+    ]
+    assert titles(client.get("/reports/?q=不存在的词")) == []
+
+
+def test_list_is_newest_first_and_paginated(client, make_report, settings):
+    import datetime
+
+    settings.GOVOPEN_PAGE_SIZE = 2
+    for i, year in enumerate((2019, 2020, 2021)):
+        make_report(year=year, published_on=datetime.date(year + 1, 1, 10 + i))
+    response = client.get("/reports/")
+    assert [r.year for r in response.context["page"].object_list] == [2021, 2020]
+    assert [
+        r.year for r in client.get("/reports/?page=2").context["page"].object_list
+    ] == [2019]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=abc", "年度"),
+        ("region=999999", "地区代码“999999”不存在"),
+        ("region=12ab", "格式不正确"),
+        ("kind=nonsense", "类别"),
+        ("publisher=99999", "发布机构"),
+        ("page=zz", "页码"),
+        ("page=999", "页码"),
+    ],
+)
+def test_bad_parameters_give_a_message_not_an_error(
+    client, make_report, query, message
+):
+    """Malformed or unknown parameters are explained on the page (status 200, never 500)."""
+    make_report()
+    response = client.get("/reports/?" + query)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["errors"])
+
+
+def test_drafts_and_withdrawn_reports_are_not_public(client, make_report, admin_client):
+    """Only published reports are listed, shown and served as JSON; editors may preview drafts."""
+    draft = make_report(status="draft")
+    withdrawn = make_report(status="withdrawn", year=2022)
+    assert titles(client.get("/reports/")) == []
+    for report in (draft, withdrawn):
+        assert client.get(report.get_absolute_url()).status_code == 404
+        assert client.get(f"/api/reports/{report.pk}/").status_code == 404
+    assert "预览" in admin_client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_report_page_lays_out_tables_officially(client, make_report):
+    """The report page has the metadata box, sections and the three tables with spans, captions and scopes."""
+    values = balanced_values()
+    values[("applications", "received", "natural_person")] = Decimal(
+        11
+    )  # breaks two rules
+    report = make_report(
+        values=values,
+        sections=(
+            ("一", "总体情况", "(一)主动公开方面\n全年发布信息。"),
+            ("二", "主动公开政府信息情况", ""),
+            ("三", "收到和处理政府信息公开申请情况", ""),
+            ("四", "政府信息公开行政复议、行政诉讼情况", ""),
+        ),
+    )
+    html = client.get(report.get_absolute_url()).content.decode()
+    for label in (
+        "索引号",
+        "发布机构",
+        "成文日期",
+        "发布日期",
+        "所属地区",
+        "贵州省 › 贵阳市 › 清镇市",
+        "2023年度",
+    ):
+        assert label in html
+    assert "<caption>三、收到和处理政府信息公开申请情况</caption>" in html
+    assert '<th scope="col" rowspan="3" colspan="3">(本列数据的勾稽关系为' in html
+    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in html
+    assert '<th scope="rowgroup" rowspan="22">三、本年度办理结果</th>' in html
+    assert '<td data-code="proactive.fees.amount" colspan="3">6858.05</td>' in html
+    assert '<td data-code="proactive.normative_documents.in_force">64</td>' in html
+    assert "<h3>(一)主动公开方面</h3>" in html
+    assert (
+        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)"
+        in html
+    )
+    assert 'class="bad"' in html
+
+
+def test_report_page_query_count_does_not_grow(
+    client, make_report, django_assert_max_num_queries
+):
+    """Sections and cells are fetched in bulk: a big report costs the same queries as a small one."""
+    small = make_report(sections=(("一", "总体情况", "x"),))
+    big = make_report(
+        year=2022,
+        values=balanced_values(),
+        sections=[(str(i), f"第{i}部分", "正文\n" * 20) for i in range(30)],
+    )
+    for report in (small, big):
+        with django_assert_max_num_queries(6):
+            assert client.get(report.get_absolute_url()).status_code == 200
+
+
+def test_list_query_count_does_not_grow(
+    client, make_report, django_assert_max_num_queries
+):
+    for year in range(2010, 2025):
+        make_report(year=year)
+    with django_assert_max_num_queries(6):
+        client.get("/reports/?region=520000")
+
+
+def test_open_data_json_is_the_twin_of_the_page(client, make_report):
+    """/api/reports/<id>/ has FORMAT.md's fields, every cell, null for blanks, decimals as strings."""
+    values = balanced_values()
+    values[("applications", "received", "research")] = None
+    report = make_report(values=values)
+    data = json.loads(client.get(f"/api/reports/{report.pk}/").content)
+    assert data["id"] == report.pk and data["format"] == "2021" and data["year"] == 2023
+    assert data["url"].endswith(f"/reports/{report.pk}/")
+    assert data["region"] == {
+        "code": "520181",
+        "name": "清镇市",
+        "path": ["贵州省", "贵阳市", "清镇市"],
+    }
+    assert data["tables"]["proactive"]["fees"] == {"amount": "6858.05"}
+    assert data["tables"]["proactive"]["normative_documents"]["in_force"] == 64
+    assert data["tables"]["applications"]["received"]["total"] == 12
+    assert data["tables"]["applications"]["received"]["research"] is None
+    assert len(data["tables"]["applications"]) == 25
+    assert data["sections"][0] == {
+        "number": "一",
+        "heading": "总体情况",
+        "text": "2023年,我市依申请公开工作……",
+    }
+    assert {c["rule"] for c in data["checks"]} >= {
+        "applications.balance",
+        "review_litigation.totals",
+    }
+
+
+def test_region_children_endpoint(client, db):
+    """The choosers load the regions under a code; bad codes are a 400 or 404."""
+    data = client.get(reverse("reports:region_children") + "?parent=520100").json()
+    assert {"code": "520181", "name": "清镇市"} in data["regions"]
+    assert (
+        client.get(reverse("reports:region_children") + "?parent=abc").status_code
+        == 400
+    )
+    assert (
+        client.get(reverse("reports:region_children") + "?parent=999999").status_code
+        == 404
+    )
