@@ -144,11 +144,11 @@ def _check_publishable(report: Report) -> None:
 
 
 @transaction.atomic
-def report_publish(*, report: Report) -> Report:
-    """Make a report public; sets 发布日期 to today when it has none."""
+def report_publish(*, report: Report, date_today: bool = True) -> Report:
+    """Make a report public; sets 发布日期 to today when it has none (unless ``date_today`` is off)."""
     _check_publishable(report)
     report.status = ReportStatus.PUBLISHED
-    if report.published_on is None:
+    if report.published_on is None and date_today:
         report.published_on = timezone.localdate()
     report.full_clean()
     report.save()
@@ -240,7 +240,8 @@ def report_import(
         index_no=parsed.index_no,
         document_no=parsed.document_no,
         written_on=parsed.written_on,
-        published_on=parsed.published_on,
+        # Archives rarely state 发布日期 apart from the signature date: take 成文日期 then.
+        published_on=parsed.published_on or parsed.written_on,
         source_url=source_url,
         status=ReportStatus.DRAFT,
     )
@@ -278,7 +279,8 @@ def report_import(
     report_refresh_derived(report=report)
     if publish:
         try:
-            report_publish(report=report)
+            # An archived document's 发布日期 is not today: leave it unknown rather than invent it.
+            report_publish(report=report, date_today=False)
         except ValidationError as e:
             raise ImportError_("; ".join(e.messages)) from None
     return report, replaced
