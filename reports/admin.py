@@ -17,9 +17,7 @@ def cell_field_name(table: str, row: str, column: str) -> str:
 
 
 # The union of both editions' codes: switching a report's edition keeps the form's fields valid.
-ALL_CELL_CODES = sorted(
-    {code for e in (fmt.EDITION_2021, fmt.EDITION_2019) for code in fmt.all_codes(e)}
-)
+ALL_CELL_CODES = sorted({code for e in (fmt.EDITION_2021, fmt.EDITION_2019) for code in fmt.all_codes(e)})
 
 
 def _kind(table: str, row: str, column: str) -> str:
@@ -39,21 +37,15 @@ class ReportAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         values = {}
         if self.instance.pk:
-            values = {
-                (c.table, c.row, c.column): c.value for c in self.instance.cells.all()
-            }
+            values = {(c.table, c.row, c.column): c.value for c in self.instance.cells.all()}
         for table, row, column in ALL_CELL_CODES:
             self.fields[cell_field_name(table, row, column)] = forms.DecimalField(
                 required=False,
                 max_digits=16,
                 decimal_places=2,
                 label=f"{table}.{row}.{column}",
-                initial=fmt.format_value(
-                    values.get((table, row, column)), _kind(table, row, column)
-                ),
-                widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "size": 6, "class": "cell-input"}
-                ),
+                initial=fmt.format_value(values.get((table, row, column)), _kind(table, row, column)),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "cell-input"}),
             )
 
     def clean(self):
@@ -62,16 +54,9 @@ class ReportAdminForm(forms.ModelForm):
         tables = fmt.tables_for(edition)
         for table, row, column in ALL_CELL_CODES:
             value = cleaned.get(cell_field_name(table, row, column))
-            if (
-                value is None
-                or table not in tables
-                or not tables[table].has(row, column)
-            ):
+            if value is None or table not in tables or not tables[table].has(row, column):
                 continue
-            if (
-                tables[table].column(row, column).kind == fmt.INTEGER
-                and value != value.to_integral_value()
-            ):
+            if tables[table].column(row, column).kind == fmt.INTEGER and value != value.to_integral_value():
                 self.add_error(
                     cell_field_name(table, row, column),
                     f"{tables[table].cell_label(row, column)}: 应为整数",
@@ -107,14 +92,8 @@ class ProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        codes = {
-            code[:2] + "0000"
-            for code in Report.objects.values_list("region_id", flat=True).distinct()
-        }
-        return [
-            (r.code, r.name)
-            for r in Region.objects.filter(code__in=codes).order_by("code")
-        ]
+        codes = {code[:2] + "0000" for code in Report.objects.values_list("region_id", flat=True).distinct()}
+        return [(r.code, r.name) for r in Region.objects.filter(code__in=codes).order_by("code")]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -186,15 +165,10 @@ class ReportAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         report = form.instance
-        results = services.report_set_values(
-            report=report, values=form.cell_values(report.edition)
-        )
+        results = services.report_set_values(report=report, values=form.cell_values(report.edition))
         for result in results:
             if not result.ok:
-                cells = "、".join(
-                    fmt.tables_for(report.edition)[t].cell_label(r, c)
-                    for t, r, c in result.cells
-                )
+                cells = "、".join(fmt.tables_for(report.edition)[t].cell_label(r, c) for t, r, c in result.cells)
                 self.message_user(
                     request,
                     f"{result.detail}。涉及单元格:{cells}。已保存,请核对。",
@@ -203,16 +177,10 @@ class ReportAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         form = context["adminform"].form
-        edition = (
-            (obj.edition if obj else None)
-            or form.initial.get("edition")
-            or fmt.EDITION_2021
-        )
+        edition = (obj.edition if obj else None) or form.initial.get("edition") or fmt.EDITION_2021
         if form.is_bound and form.data.get("edition") in fmt.EDITIONS:
             edition = form.data["edition"]
-        context["cell_tables"] = [
-            (t, fmt.layout_grid(t)) for t in fmt.tables_for(edition).values()
-        ]
+        context["cell_tables"] = [(t, fmt.layout_grid(t)) for t in fmt.tables_for(edition).values()]
         context["cell_form"] = form
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -231,9 +199,7 @@ class ReportAdmin(admin.ModelAdmin):
                 service(report=report)
                 ok += 1
             except ValidationError as e:
-                self.message_user(
-                    request, f"{report.title}:{'; '.join(e.messages)}", messages.ERROR
-                )
+                self.message_user(request, f"{report.title}:{'; '.join(e.messages)}", messages.ERROR)
         if ok:
             self.message_user(request, f"{done} {ok} 份报告。", messages.SUCCESS)
 
@@ -246,12 +212,7 @@ class PublisherAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("region")
-            .annotate(n_reports=Count("reports"))
-        )
+        return super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports"))
 
     @admin.display(description="报告数", ordering="n_reports")
     def report_count(self, obj):

@@ -34,9 +34,7 @@ class ReportFilter(django_filters.FilterSet):
         max_value=2100,
         error_messages={"invalid": "年度应为四位数字,如 2023。"},
     )
-    kind = django_filters.ChoiceFilter(
-        label="类别", choices=ReportKind.choices, empty_label="全部类别"
-    )
+    kind = django_filters.ChoiceFilter(label="类别", choices=ReportKind.choices, empty_label="全部类别")
     publisher = django_filters.ModelChoiceFilter(
         label="发布机构",
         queryset=Publisher.objects.all(),

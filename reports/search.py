@@ -29,8 +29,4 @@ def search_reports(qs: QuerySet, q: str) -> QuerySet:
     terms = keyword_terms(q)
     if not terms:
         return qs
-    return qs.filter(
-        reduce(
-            and_, (Q(title__icontains=t) | Q(search_text__icontains=t) for t in terms)
-        )
-    )
+    return qs.filter(reduce(and_, (Q(title__icontains=t) | Q(search_text__icontains=t) for t in terms)))

@@ -16,9 +16,7 @@ PUBLIC_LIST_RELATED = ("publisher", "region")
 
 def report_list_public() -> QuerySet:
     """Published reports, newest first, with what a list row shows."""
-    return (
-        Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
-    )
+    return Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
 
 
 def _with_content(qs: QuerySet) -> QuerySet:
@@ -56,11 +54,7 @@ class RenderedTable:
 def report_tables(report: Report) -> tuple[list[RenderedTable], list[fmt.CheckResult]]:
     """The report's standard tables laid out in the official grid, with the rule results."""
     values = report_values(report)
-    checks = (
-        fmt.check(report.edition, values)
-        if report.kind == ReportKind.ANNUAL_REPORT
-        else []
-    )
+    checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
     out = []
     for table in report.tables_format.values():
         table_checks = [c for c in checks if c.rule.startswith(table.code + ".")]
@@ -103,13 +97,7 @@ class Overview:
 
 def annual_report_overview(*, years: int = 6) -> Overview:
     """Published annual reports counted per province and year (the newest ``years`` years)."""
-    counts = (
-        Report.objects.published()
-        .annual()
-        .exclude(year=None)
-        .values("region_id", "year")
-        .annotate(n=Count("id"))
-    )
+    counts = Report.objects.published().annual().exclude(year=None).values("region_id", "year").annotate(n=Count("id"))
     by_province: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     all_years = set()
     for row in counts:

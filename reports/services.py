@@ -54,30 +54,21 @@ def report_values_validate(*, edition: str, values: Values) -> None:
     errors = []
     for (table, row, column), value in values.items():
         if table not in tables or not tables[table].has(row, column):
-            errors.append(
-                f"{table}.{row}.{column} 不是{fmt.EDITION_LABELS.get(edition, edition)}中的表格项"
-            )
+            errors.append(f"{table}.{row}.{column} 不是{fmt.EDITION_LABELS.get(edition, edition)}中的表格项")
             continue
         if value is None:
             continue
         kind = tables[table].column(row, column).kind
         if kind == fmt.INTEGER and value != value.to_integral_value():
-            errors.append(
-                f"{tables[table].cell_label(row, column)}: 应为整数,而不是 {value}"
-            )
+            errors.append(f"{tables[table].cell_label(row, column)}: 应为整数,而不是 {value}")
         if abs(value) >= Decimal("1e14"):
-            errors.append(
-                f"{tables[table].cell_label(row, column)}: 数值过大 ({value})"
-            )
+            errors.append(f"{tables[table].cell_label(row, column)}: 数值过大 ({value})")
     if errors:
         raise ValidationError(errors)
 
 
 def _search_text(report: Report, sections) -> str:
-    return "\n".join(
-        [report.title, report.publisher.name]
-        + [f"{s.heading}\n{s.body}" for s in sections]
-    )
+    return "\n".join([report.title, report.publisher.name] + [f"{s.heading}\n{s.body}" for s in sections])
 
 
 def report_refresh_derived(*, report: Report) -> Report:
@@ -86,13 +77,9 @@ def report_refresh_derived(*, report: Report) -> Report:
     values = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
     report.search_text = _search_text(report, sections)
     report.checks_failed = (
-        sum(1 for r in fmt.check(report.edition, values) if not r.ok)
-        if report.kind == ReportKind.ANNUAL_REPORT
-        else 0
+        sum(1 for r in fmt.check(report.edition, values) if not r.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
     )
-    Report.objects.filter(pk=report.pk).update(
-        search_text=report.search_text, checks_failed=report.checks_failed
-    )
+    Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
     return report
 
 
@@ -109,9 +96,7 @@ def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult
 def _cells_create(report: Report, values: Values) -> None:
     # A blank cell is stored as no row at all: absence reads back as None, never as 0.
     TableCell.objects.bulk_create(
-        TableCell(report=report, table=t, row=r, column=c, value=v)
-        for (t, r, c), v in values.items()
-        if v is not None
+        TableCell(report=report, table=t, row=r, column=c, value=v) for (t, r, c), v in values.items() if v is not None
     )
 
 
@@ -120,9 +105,7 @@ def report_set_sections(*, report: Report, sections) -> None:
     """Replace the sections of a report with (number, heading, body) items."""
     report.sections.all().delete()
     Section.objects.bulk_create(
-        Section(
-            report=report, position=i, number=s.number, heading=s.heading, body=s.body
-        )
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
         for i, s in enumerate(sections)
     )
     report_refresh_derived(report=report)
@@ -164,17 +147,11 @@ def report_withdraw(*, report: Report) -> Report:
     return report
 
 
-def report_find_existing(
-    *, publisher: Publisher, year: int | None, kind: str
-) -> Report | None:
+def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
     """The report already stored for the same publisher, year and kind, if any."""
     if year is None:
         return None
-    return (
-        Report.objects.filter(publisher=publisher, year=year, kind=kind)
-        .order_by("-id")
-        .first()
-    )
+    return Report.objects.filter(publisher=publisher, year=year, kind=kind).order_by("-id").first()
 
 
 @transaction.atomic
@@ -198,9 +175,7 @@ def report_import(
     """
     code = region_code or parsed.region_code
     if not code:
-        raise ImportError_(
-            "无法确定所属地区:文中未找到可识别的地名,请指定地区代码(--region)。"
-        )
+        raise ImportError_("无法确定所属地区:文中未找到可识别的地名,请指定地区代码(--region)。")
     try:
         region = region_get(code=code)
     except ValidationError as e:
@@ -210,9 +185,7 @@ def report_import(
         raise ImportError_("无法确定发布机构:文中未找到发布机构名称。")
     kind = kind or parsed.kind
     if kind not in ReportKind.values:
-        raise ImportError_(
-            f"未知的报告类别“{kind}”,可选:{', '.join(ReportKind.values)}。"
-        )
+        raise ImportError_(f"未知的报告类别“{kind}”,可选:{', '.join(ReportKind.values)}。")
     year = year or parsed.year
     edition = parsed.edition
     if kind == ReportKind.ANNUAL_REPORT and year:
@@ -250,14 +223,10 @@ def report_import(
     except ValidationError as e:
         raise ImportError_("; ".join(e.messages)) from None
     if original_bytes is not None:
-        report.original_file.save(
-            original_name or "original.txt", ContentFile(original_bytes), save=False
-        )
+        report.original_file.save(original_name or "original.txt", ContentFile(original_bytes), save=False)
     report.save()
     Section.objects.bulk_create(
-        Section(
-            report=report, position=i, number=s.number, heading=s.heading, body=s.body
-        )
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
         for i, s in enumerate(parsed.sections)
     )
     FreeTable.objects.bulk_create(

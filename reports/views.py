@@ -54,11 +54,7 @@ def report_list(request):
     if filterset.is_valid():
         qs = filterset.qs
     else:
-        errors = [
-            f"{filterset.form.fields[f].label}: {m}"
-            for f, ms in filterset.errors.items()
-            for m in ms
-        ]
+        errors = [f"{filterset.form.fields[f].label}: {m}" for f, ms in filterset.errors.items() for m in ms]
         qs = filterset.queryset.none()
     paginator = Paginator(qs, settings.GOVOPEN_PAGE_SIZE)
     page_number = request.GET.get("page") or 1
@@ -70,16 +66,12 @@ def report_list(request):
     region = None
     code = data.get("region")
     if code and "region" not in filterset.errors:
-        region = (
-            Region.objects.select_related("parent__parent").filter(code=code).first()
-        )
+        region = Region.objects.select_related("parent__parent").filter(code=code).first()
     chain = selectors.region_chain(region)
     choosers = _region_choosers(chain)
     params = data.copy()
     params.pop("page", None)
-    publisher = (
-        filterset.form.cleaned_data.get("publisher") if filterset.is_valid() else None
-    )
+    publisher = filterset.form.cleaned_data.get("publisher") if filterset.is_valid() else None
     return render(
         request,
         "reports/report_list.html",
@@ -102,9 +94,7 @@ def _region_choosers(chain):
     for depth in range(3):
         if depth > len(chain):
             break
-        options = list(
-            selectors.region_children(chain[depth - 1].code if depth else None)
-        )
+        options = list(selectors.region_children(chain[depth - 1].code if depth else None))
         if not options:
             break
         selected = chain[depth].code if depth < len(chain) else ""
@@ -146,9 +136,7 @@ def report_detail(request, pk):
 @require_GET
 def report_json(request, pk):
     report = selectors.report_get_public(pk=pk)
-    data = report_open_data(
-        report, base_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    data = report_open_data(report, base_url=request.build_absolute_uri("/").rstrip("/"))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 

@@ -25,9 +25,7 @@ def tables_json(report: Report, values: dict) -> dict:
         rows: dict[str, dict] = {}
         for row in table.all_rows():
             rows[row.code] = {
-                col.code: _number(
-                    values.get((table.code, row.code, col.code)), col.kind
-                )
+                col.code: _number(values.get((table.code, row.code, col.code)), col.kind)
                 for col in table.columns_of(row.code)
             }
         out[table.code] = rows
@@ -37,11 +35,7 @@ def tables_json(report: Report, values: dict) -> dict:
 def report_open_data(report: Report, *, base_url: str = "") -> dict:
     """The FORMAT.md JSON object of a report (cells and sections read from prefetched relations)."""
     values = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
-    checks = (
-        fmt.check(report.edition, values)
-        if report.kind == ReportKind.ANNUAL_REPORT
-        else []
-    )
+    checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
     region = report.region
     return {
         "id": report.pk,
@@ -55,13 +49,8 @@ def report_open_data(report: Report, *, base_url: str = "") -> dict:
         "index_no": report.index_no or None,
         "document_no": report.document_no or None,
         "written_on": report.written_on.isoformat() if report.written_on else None,
-        "published_on": report.published_on.isoformat()
-        if report.published_on
-        else None,
-        "sections": [
-            {"number": s.number, "heading": s.heading, "text": s.body}
-            for s in report.sections.all()
-        ],
+        "published_on": report.published_on.isoformat() if report.published_on else None,
+        "sections": [{"number": s.number, "heading": s.heading, "text": s.body} for s in report.sections.all()],
         "tables": tables_json(report, values),
         "checks": [c.as_json() for c in checks],
     }

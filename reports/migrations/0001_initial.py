@@ -141,9 +141,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, db_index=True, null=True, verbose_name="年度"
-                    ),
+                    models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, verbose_name="年度"),
                 ),
                 ("title", models.CharField(max_length=300, verbose_name="标题")),
                 (
@@ -177,27 +175,19 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "source_url",
-                    models.URLField(
-                        blank=True, max_length=500, verbose_name="来源网址"
-                    ),
+                    models.URLField(blank=True, max_length=500, verbose_name="来源网址"),
                 ),
                 (
                     "original_file",
-                    models.FileField(
-                        blank=True, upload_to="originals/%Y/", verbose_name="原始文件"
-                    ),
+                    models.FileField(blank=True, upload_to="originals/%Y/", verbose_name="原始文件"),
                 ),
                 (
                     "search_text",
-                    models.TextField(
-                        blank=True, editable=False, verbose_name="检索文本"
-                    ),
+                    models.TextField(blank=True, editable=False, verbose_name="检索文本"),
                 ),
                 (
                     "checks_failed",
-                    models.PositiveSmallIntegerField(
-                        default=0, editable=False, verbose_name="未通过的校验"
-                    ),
+                    models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="未通过的校验"),
                 ),
                 (
                     "created_at",
@@ -254,9 +244,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "header_rows",
-                    models.PositiveSmallIntegerField(
-                        default=1, verbose_name="表头行数"
-                    ),
+                    models.PositiveSmallIntegerField(default=1, verbose_name="表头行数"),
                 ),
                 (
                     "rows",
@@ -382,21 +370,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="publisher",
-            constraint=models.UniqueConstraint(
-                fields=("name", "region"), name="publisher_unique_name_in_region"
-            ),
+            constraint=models.UniqueConstraint(fields=("name", "region"), name="publisher_unique_name_in_region"),
         ),
         migrations.AddIndex(
             model_name="report",
-            index=models.Index(
-                fields=["status", "kind", "year"], name="reports_rep_status_2bc5ac_idx"
-            ),
+            index=models.Index(fields=["status", "kind", "year"], name="reports_rep_status_2bc5ac_idx"),
         ),
         migrations.AddIndex(
             model_name="report",
-            index=models.Index(
-                fields=["status", "region"], name="reports_rep_status_d58648_idx"
-            ),
+            index=models.Index(fields=["status", "region"], name="reports_rep_status_d58648_idx"),
         ),
         migrations.AddConstraint(
             model_name="report",
@@ -421,14 +403,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="tablecell",
-            index=models.Index(
-                fields=["table", "row", "column"], name="reports_tab_table_908398_idx"
-            ),
+            index=models.Index(fields=["table", "row", "column"], name="reports_tab_table_908398_idx"),
         ),
         migrations.AddConstraint(
             model_name="tablecell",
-            constraint=models.UniqueConstraint(
-                fields=("report", "table", "row", "column"), name="one_value_per_cell"
-            ),
+            constraint=models.UniqueConstraint(fields=("report", "table", "row", "column"), name="one_value_per_cell"),
         ),
     ]

@@ -15,9 +15,7 @@ class Publisher(models.Model):
         on_delete=models.PROTECT,
         related_name="publishers",
     )
-    kind = models.CharField(
-        "机关类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT
-    )
+    kind = models.CharField("机关类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -25,11 +23,7 @@ class Publisher(models.Model):
         verbose_name = "发布机构"
         verbose_name_plural = "发布机构"
         ordering = ["region_id", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "region"], name="publisher_unique_name_in_region"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["name", "region"], name="publisher_unique_name_in_region")]
 
     def __str__(self):
         return self.name
@@ -37,8 +31,4 @@ class Publisher(models.Model):
     @staticmethod
     def kind_for_name(name: str) -> str:
         """A 人民政府 itself (not its office or departments) is a government under 条例 第四十九条."""
-        return (
-            Publisher.Kind.GOVERNMENT
-            if name.endswith("人民政府")
-            else Publisher.Kind.DEPARTMENT
-        )
+        return Publisher.Kind.GOVERNMENT if name.endswith("人民政府") else Publisher.Kind.DEPARTMENT

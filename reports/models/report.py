@@ -38,9 +38,7 @@ class ReportQuerySet(models.QuerySet):
 
     def newest_first(self):
         """Latest publication first; undated reports last."""
-        return self.order_by(
-            models.F("published_on").desc(nulls_last=True), "-year", "-id"
-        )
+        return self.order_by(models.F("published_on").desc(nulls_last=True), "-year", "-id")
 
 
 class Report(models.Model):
@@ -58,9 +56,7 @@ class Report(models.Model):
         choices=[(e, fmt.EDITION_LABELS[e]) for e in fmt.EDITIONS],
         default=fmt.EDITION_2021,
     )
-    year = models.PositiveSmallIntegerField(
-        "年度", null=True, blank=True, db_index=True
-    )
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True, db_index=True)
     title = models.CharField("标题", max_length=300)
     publisher = models.ForeignKey(
         "reports.Publisher",
@@ -78,16 +74,12 @@ class Report(models.Model):
     document_no = models.CharField("文号", max_length=100, blank=True)
     written_on = models.DateField("成文日期", null=True, blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True)
-    status = models.CharField(
-        "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
+    status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     source_url = models.URLField("来源网址", max_length=500, blank=True)
     original_file = models.FileField("原始文件", upload_to="originals/%Y/", blank=True)
     # Title and all section text, kept for keyword search (see reports/search.py).
     search_text = models.TextField("检索文本", blank=True, editable=False)
-    checks_failed = models.PositiveSmallIntegerField(
-        "未通过的校验", default=0, editable=False
-    )
+    checks_failed = models.PositiveSmallIntegerField("未通过的校验", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -105,8 +97,7 @@ class Report(models.Model):
                 violation_error_message="该发布机构这一年度已有一份已发布的年度报告。",
             ),
             models.CheckConstraint(
-                condition=models.Q(year__isnull=True)
-                | models.Q(year__gte=1990, year__lte=2100),
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
                 name="report_year_plausible",
                 violation_error_message="年度应在1990至2100之间。",
             ),
@@ -137,15 +128,11 @@ class Report(models.Model):
 class Section(models.Model):
     """A numbered part of a report (一、总体情况) with its plain text."""
 
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="sections"
-    )
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField("顺序", default=0)
     number = models.CharField("序号", max_length=10, blank=True)
     heading = models.CharField("标题", max_length=200, blank=True)
-    body = models.TextField(
-        "正文", blank=True, help_text="纯文本;每段一行,(一)(二)等小标题单独成行。"
-    )
+    body = models.TextField("正文", blank=True, help_text="纯文本;每段一行,(一)(二)等小标题单独成行。")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,15 +4,11 @@ from django.db import models
 class TableCell(models.Model):
     """One number of a standard table, addressed by its FORMAT.md code; NULL is a blank cell."""
 
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.CASCADE, related_name="cells"
-    )
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="cells")
     table = models.CharField("表", max_length=30)
     row = models.CharField("行", max_length=40)
     column = models.CharField("列", max_length=30)
-    value = models.DecimalField(
-        "数值", max_digits=16, decimal_places=2, null=True, blank=True
-    )
+    value = models.DecimalField("数值", max_digits=16, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -20,9 +16,7 @@ class TableCell(models.Model):
         verbose_name = "表格数值"
         verbose_name_plural = "表格数值"
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "table", "row", "column"], name="one_value_per_cell"
-            ),
+            models.UniqueConstraint(fields=["report", "table", "row", "column"], name="one_value_per_cell"),
         ]
         indexes = [models.Index(fields=["table", "row", "column"])]
 
@@ -37,15 +31,11 @@ class TableCell(models.Model):
 class FreeTable(models.Model):
     """A table outside the standard format (附表 of old reports): caption and text cells."""
 
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.CASCADE, related_name="free_tables"
-    )
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="free_tables")
     position = models.PositiveSmallIntegerField("顺序", default=0)
     caption = models.CharField("表题", max_length=200, blank=True)
     header_rows = models.PositiveSmallIntegerField("表头行数", default=1)
-    rows = models.JSONField(
-        "单元格", default=list, help_text="按行排列的单元格文字列表"
-    )
+    rows = models.JSONField("单元格", default=list, help_text="按行排列的单元格文字列表")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -31,17 +31,11 @@ def section_blocks(section):
     """Paragraphs of a section body, with (一)(二) sub-headings told apart."""
     blocks = []
     for para in section.paragraphs:
-        if (
-            _SUBHEADING.match(para)
-            and len(para) <= 40
-            and not para.endswith(("。", ";", ";"))
-        ):
+        if _SUBHEADING.match(para) and len(para) <= 40 and not para.endswith(("。", ";", ";")):
             blocks.append(("h", para))
         else:
             m = _SUBHEADING.match(para)
-            blocks.append(
-                ("p", para) if not m else ("lead", (m.group(0), para[m.end() :]))
-            )
+            blocks.append(("p", para) if not m else ("lead", (m.group(0), para[m.end() :])))
     return blocks
 
 

@@ -64,8 +64,7 @@ def make_report(db):
             published_on=published_on,
         )
         Section.objects.bulk_create(
-            Section(report=report, position=i, number=n, heading=h, body=b)
-            for i, (n, h, b) in enumerate(sections)
+            Section(report=report, position=i, number=n, heading=h, body=b) for i, (n, h, b) in enumerate(sections)
         )
         if values:
             TableCell.objects.bulk_create(

@@ -52,18 +52,14 @@ def change_form_data(report, cells, sections=()):
 def test_change_form_shows_the_official_grid_of_inputs(admin_client, make_report):
     """Editing a report shows the three tables as grids of number inputs, not a JSON box."""
     report = make_report(values=balanced_values())
-    html = admin_client.get(
-        f"/admin/reports/report/{report.pk}/change/"
-    ).content.decode()
+    html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
     assert '<table class="cell-grid" id="grid-applications">' in html
     assert 'name="cell__applications__received__natural_person" value="10"' in html
     assert 'name="cell__proactive__fees__amount" value="6858.05"' in html
     assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in html
 
 
-def test_saving_a_table_stores_numbers_and_warns_about_broken_rules(
-    admin_client, make_report
-):
+def test_saving_a_table_stores_numbers_and_warns_about_broken_rules(admin_client, make_report):
     """A save stores every cell (blank stays blank) and names the cells of a broken rule, saving anyway."""
     report = make_report(values=balanced_values())
     cells = balanced_values()
@@ -76,13 +72,8 @@ def test_saving_a_table_stores_numbers_and_warns_about_broken_rules(
     )
     assert response.status_code == 200
     texts = [str(m) for m in response.context["messages"]]
-    assert any(
-        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)" in t
-        for t in texts
-    )
-    assert any(
-        "一、本年新收政府信息公开申请数量 / 总计" in t for t in texts
-    )  # row_totals names the cell
+    assert any("申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)" in t for t in texts)
+    assert any("一、本年新收政府信息公开申请数量 / 总计" in t for t in texts)  # row_totals names the cell
     stored = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
     assert stored[("applications", "received", "natural_person")] == Decimal(11)
     assert (
@@ -94,20 +85,14 @@ def test_saving_a_table_stores_numbers_and_warns_about_broken_rules(
     assert report.checks_failed == 2
 
 
-def test_bad_number_in_the_grid_is_refused_with_the_cell_marked(
-    admin_client, make_report
-):
+def test_bad_number_in_the_grid_is_refused_with_the_cell_marked(admin_client, make_report):
     report = make_report(values=balanced_values())
     cells = balanced_values()
     cells[("applications", "granted", "total")] = "七"
-    response = admin_client.post(
-        f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells)
-    )
+    response = admin_client.post(f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells))
     assert response.status_code == 200
     assert 'class="has-error"' in response.content.decode()
-    assert report.cells.get(
-        table="applications", row="granted", column="total"
-    ).value == Decimal(7)
+    assert report.cells.get(table="applications", row="granted", column="total").value == Decimal(7)
 
 
 def test_fractional_count_is_refused(admin_client, make_report):
@@ -121,9 +106,7 @@ def test_fractional_count_is_refused(admin_client, make_report):
         follow=True,
     )
     assert response.status_code == 200
-    assert report.cells.get(
-        table="proactive", row="licensing", column="decisions"
-    ).value == Decimal(0)
+    assert report.cells.get(table="proactive", row="licensing", column="decisions").value == Decimal(0)
 
 
 def test_list_has_checks_column_and_filters(admin_client, make_report):
@@ -133,16 +116,8 @@ def test_list_has_checks_column_and_filters(admin_client, make_report):
     make_report(region="440800", publisher="湛江市人民政府", values=balanced_values())
     html = admin_client.get("/admin/reports/report/").content.decode()
     assert "✗ 2 项不符" in html and "✓" in html
-    assert (
-        admin_client.get("/admin/reports/report/?province=440000")
-        .context["cl"]
-        .result_count
-        == 1
-    )
-    assert (
-        admin_client.get("/admin/reports/report/?q=湛江").context["cl"].result_count
-        == 1
-    )
+    assert admin_client.get("/admin/reports/report/?province=440000").context["cl"].result_count == 1
+    assert admin_client.get("/admin/reports/report/?q=湛江").context["cl"].result_count == 1
 
 
 def test_publish_and_withdraw_actions(admin_client, make_report):
@@ -174,8 +149,6 @@ def test_publish_and_withdraw_actions(admin_client, make_report):
 def test_switching_edition_keeps_only_that_editions_cells(admin_client, make_report):
     report = make_report(year=2020, values=balanced_values(fmt.EDITION_2019))
     cells = balanced_values(fmt.EDITION_2019)
-    admin_client.post(
-        f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells)
-    )
+    admin_client.post(f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells))
     assert report.cells.filter(row="other").exists()
     assert not report.cells.filter(row="other_misc").exists()

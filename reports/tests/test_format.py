@@ -65,9 +65,7 @@ def test_broken_balance_names_the_column_and_numbers():
     values[("applications", "received", "total")] = Decimal(290)
     result = {r.rule: r for r in fmt.check("2021", values)}["applications.balance"]
     assert not result.ok
-    assert result.detail.startswith(
-        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 289 ≠ 10"
-    )
+    assert result.detail.startswith("申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 289 ≠ 10")
     assert ("applications", "handled_total", "natural_person") in result.cells
 
 
@@ -81,9 +79,7 @@ def test_blank_table_is_not_checked_and_blank_is_not_zero():
 
 def test_review_totals_rule():
     """总计 must equal the four outcomes of its group."""
-    values = {
-        ("review_litigation", "review", c): Decimal(1) for c in fmt.REVIEW_OUTCOMES
-    }
+    values = {("review_litigation", "review", c): Decimal(1) for c in fmt.REVIEW_OUTCOMES}
     values[("review_litigation", "review", "total")] = Decimal(3)
     (result,) = fmt.check("2021", values)
     assert not result.ok and "行政复议: 总计 3 ≠ 4" in result.detail

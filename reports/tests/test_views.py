@@ -40,9 +40,7 @@ def test_region_filter_includes_sub_regions(client, make_report):
     make_report()  # 清镇市 520181
     make_report(region="440800", publisher="湛江市人民政府")
     make_report(region="440803", publisher="湛江市霞山区人民政府")
-    assert titles(client.get("/reports/?region=520000")) == [
-        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
-    ]
+    assert titles(client.get("/reports/?region=520000")) == ["清镇市人民政府办公室2023年政府信息公开工作年度报告"]
     assert len(titles(client.get("/reports/?region=440800"))) == 2
     assert len(titles(client.get("/reports/?region=440803"))) == 1
     # The deepest of the province → prefecture → county choosers wins.
@@ -51,9 +49,7 @@ def test_region_filter_includes_sub_regions(client, make_report):
 
 def test_year_kind_and_keyword_filters(client, make_report):
     """year, kind and q narrow the list; q matches Chinese words in the text; 繁體 queries work."""
-    make_report(
-        year=2023, sections=(("一", "总体情况", "全年受理依申请公开件292件。"),)
-    )
+    make_report(year=2023, sections=(("一", "总体情况", "全年受理依申请公开件292件。"),))
     make_report(
         year=2022,
         publisher="清镇市人民政府",
@@ -69,15 +65,9 @@ def test_year_kind_and_keyword_filters(client, make_report):
     )
     assert len(titles(client.get("/reports/?year=2023"))) == 1
     assert titles(client.get("/reports/?kind=work_plan")) == ["2015年政务公开工作要点"]
-    assert titles(client.get("/reports/?q=依申请")) == [
-        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
-    ]
-    assert titles(client.get("/reports/?q=依申請")) == [
-        "清镇市人民政府办公室2023年政府信息公开工作年度报告"
-    ]
-    assert titles(client.get("/reports/?q=主动公开 9704")) == [
-        "清镇市人民政府2022年政府信息公开工作年度报告"
-    ]
+    assert titles(client.get("/reports/?q=依申请")) == ["清镇市人民政府办公室2023年政府信息公开工作年度报告"]
+    assert titles(client.get("/reports/?q=依申請")) == ["清镇市人民政府办公室2023年政府信息公开工作年度报告"]
+    assert titles(client.get("/reports/?q=主动公开 9704")) == ["清镇市人民政府2022年政府信息公开工作年度报告"]
     assert titles(client.get("/reports/?q=不存在的词")) == []
 
 
@@ -89,9 +79,7 @@ def test_list_is_newest_first_and_paginated(client, make_report, settings):
         make_report(year=year, published_on=datetime.date(year + 1, 1, 10 + i))
     response = client.get("/reports/")
     assert [r.year for r in response.context["page"].object_list] == [2021, 2020]
-    assert [
-        r.year for r in client.get("/reports/?page=2").context["page"].object_list
-    ] == [2019]
+    assert [r.year for r in client.get("/reports/?page=2").context["page"].object_list] == [2019]
 
 
 @pytest.mark.parametrize(
@@ -106,9 +94,7 @@ def test_list_is_newest_first_and_paginated(client, make_report, settings):
         ("page=999", "页码"),
     ],
 )
-def test_bad_parameters_give_a_message_not_an_error(
-    client, make_report, query, message
-):
+def test_bad_parameters_give_a_message_not_an_error(client, make_report, query, message):
     """Malformed or unknown parameters are explained on the page (status 200, never 500)."""
     make_report()
     response = client.get("/reports/?" + query)
@@ -130,9 +116,7 @@ def test_drafts_and_withdrawn_reports_are_not_public(client, make_report, admin_
 def test_report_page_lays_out_tables_officially(client, make_report):
     """The report page has the metadata box, sections and the three tables with spans, captions and scopes."""
     values = balanced_values()
-    values[("applications", "received", "natural_person")] = Decimal(
-        11
-    )  # breaks two rules
+    values[("applications", "received", "natural_person")] = Decimal(11)  # breaks two rules
     report = make_report(
         values=values,
         sections=(
@@ -160,16 +144,11 @@ def test_report_page_lays_out_tables_officially(client, make_report):
     assert '<td data-code="proactive.fees.amount" colspan="3">6858.05</td>' in html
     assert '<td data-code="proactive.normative_documents.in_force">64</td>' in html
     assert "<h3>(一)主动公开方面</h3>" in html
-    assert (
-        "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)"
-        in html
-    )
+    assert "申请表: 本年新收+上年结转 ≠ 办理结果总计+结转下年度 (自然人列: 12 ≠ 11)" in html
     assert 'class="bad"' in html
 
 
-def test_report_page_query_count_does_not_grow(
-    client, make_report, django_assert_max_num_queries
-):
+def test_report_page_query_count_does_not_grow(client, make_report, django_assert_max_num_queries):
     """Sections and cells are fetched in bulk: a big report costs the same queries as a small one."""
     small = make_report(sections=(("一", "总体情况", "x"),))
     big = make_report(
@@ -182,9 +161,7 @@ def test_report_page_query_count_does_not_grow(
             assert client.get(report.get_absolute_url()).status_code == 200
 
 
-def test_list_query_count_does_not_grow(
-    client, make_report, django_assert_max_num_queries
-):
+def test_list_query_count_does_not_grow(client, make_report, django_assert_max_num_queries):
     for year in range(2010, 2025):
         make_report(year=year)
     with django_assert_max_num_queries(6):
@@ -224,11 +201,5 @@ def test_region_children_endpoint(client, db):
     """The choosers load the regions under a code; bad codes are a 400 or 404."""
     data = client.get(reverse("reports:region_children") + "?parent=520100").json()
     assert {"code": "520181", "name": "清镇市"} in data["regions"]
-    assert (
-        client.get(reverse("reports:region_children") + "?parent=abc").status_code
-        == 400
-    )
-    assert (
-        client.get(reverse("reports:region_children") + "?parent=999999").status_code
-        == 404
-    )
+    assert client.get(reverse("reports:region_children") + "?parent=abc").status_code == 400
+    assert client.get(reverse("reports:region_children") + "?parent=999999").status_code == 404

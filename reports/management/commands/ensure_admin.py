@@ -6,14 +6,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
-        "确保存在管理员账号 admin;密码取自 GOVOPEN_ADMIN_PASSWORD,未设置时生成并打印。"
-    )
+    help = "确保存在管理员账号 admin;密码取自 GOVOPEN_ADMIN_PASSWORD,未设置时生成并打印。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--username", default=os.environ.get("GOVOPEN_ADMIN_USER", "admin")
-        )
+        parser.add_argument("--username", default=os.environ.get("GOVOPEN_ADMIN_USER", "admin"))
 
     def handle(self, *args, username, **opts):
         User = get_user_model()
@@ -22,9 +18,5 @@ class Command(BaseCommand):
             return
         password = os.environ.get("GOVOPEN_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        shown = (
-            "(取自 GOVOPEN_ADMIN_PASSWORD)"
-            if os.environ.get("GOVOPEN_ADMIN_PASSWORD")
-            else password
-        )
+        shown = "(取自 GOVOPEN_ADMIN_PASSWORD)" if os.environ.get("GOVOPEN_ADMIN_PASSWORD") else password
         self.stdout.write(f"已创建管理员账号:用户名 {username},密码 {shown}")

@@ -15,11 +15,7 @@ def expand(paths):
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            yield from sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-            )
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
         else:
             yield p
 
@@ -49,11 +45,7 @@ class Command(BaseCommand):
             if opts["json"]:
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
             elif result["ok"]:
-                warn = (
-                    f"  (提示: {'; '.join(result['warnings'])})"
-                    if result["warnings"]
-                    else ""
-                )
+                warn = f"  (提示: {'; '.join(result['warnings'])})" if result["warnings"] else ""
                 self.stdout.write(f"{path}: OK #{result['id']} {result['url']}{warn}")
             else:
                 self.stdout.write(f"{path}: 失败 {result['error']}")

