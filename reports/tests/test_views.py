@@ -203,3 +203,16 @@ def test_region_children_endpoint(client, db):
     assert {"code": "520181", "name": "清镇市"} in data["regions"]
     assert client.get(reverse("reports:region_children") + "?parent=abc").status_code == 400
     assert client.get(reverse("reports:region_children") + "?parent=999999").status_code == 404
+
+
+def test_old_format_report_shows_free_tables_and_no_standard_tables(client, make_report):
+    """A 2008-format report has no standard grid; its 附表 is shown as a plain table, its text escaped."""
+    from reports.models import FreeTable
+
+    report = make_report(year=2013, sections=(("一", "概述", "<script>alert(1)</script>全年公开信息。"),))
+    FreeTable.objects.create(report=report, caption="附表:依申请公开情况", rows=[["项目", "数量"], ["申请", "6"]])
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "<caption>附表:依申请公开情况</caption>" in html
+    assert '<th scope="col">项目</th>' in html and "<td>6</td>" in html
+    assert "cell-grid" not in html and "data-code" not in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
