@@ -6,10 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import path
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from reports import format as fmt
 from reports import services
+from reports.admin_import import DocumentImportViews
 from reports.models import FreeTable, Publisher, Region, Report, Section
+from reports.resources import ReportResource, TableCellResource
 
 
 def cell_field_name(table: str, row: str, column: str) -> str:
@@ -102,9 +107,15 @@ class ProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
+    # "导入报告" (documents, with a preview) next to import-export's spreadsheet 导入/导出.
+    change_list_template = "admin/reports/report/change_list.html"
+    resource_classes = (ReportResource, TableCellResource)
+    formats = (CSV, XLSX)
+    # The resources log what they change themselves (cells are rewritten per report by a service).
+    skip_admin_log = True
     list_display = (
         "title",
         "year",
@@ -158,6 +169,15 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("cells")
+
+    def get_urls(self):
+        views = DocumentImportViews(self)
+        wrap = self.admin_site.admin_view
+        return [
+            path("import-documents/", wrap(views.upload), name="reports_report_import_documents"),
+            path("import-documents/<str:token>/", wrap(views.preview), name="reports_report_import_preview"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         services.report_save(report=obj)

@@ -14,6 +14,9 @@ paths into the grid every renderer draws.
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Mapping
@@ -138,14 +141,18 @@ class Table:
             return tuple(r for b in self.blocks for r in b.rows)
         return self.rows
 
-    def columns_of(self, row_code: str) -> tuple[Column, ...]:
+    @functools.cached_property
+    def _columns_by_row(self) -> dict[str, tuple[Column, ...]]:
+        # Looked up for every cell of every imported report: a dict, built once per table.
         if self.blocks:
-            for b in self.blocks:
-                if any(r.code == row_code for r in b.rows):
-                    return b.columns
-        elif any(r.code == row_code for r in self.rows):
-            return self.columns
-        raise KeyError(f"{self.code}.{row_code}")
+            return {r.code: b.columns for b in self.blocks for r in b.rows}
+        return {r.code: self.columns for r in self.rows}
+
+    def columns_of(self, row_code: str) -> tuple[Column, ...]:
+        try:
+            return self._columns_by_row[row_code]
+        except KeyError:
+            raise KeyError(f"{self.code}.{row_code}") from None
 
     def cells(self) -> list[tuple[str, str]]:
         """Every (row, column) address of the table, in reading order."""
@@ -696,3 +703,85 @@ def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
     if kind == AMOUNT:
         return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else _fmt(value)
     return _fmt(value)
+
+
+# --- Groups and plain labels (statistics) ------------------------------------------------
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]|\d+[.、])")
+_NOTE = re.compile(r"[((][^()()]*[))]$")
+
+
+def plain_label(text: str) -> str:
+    """A label without its ordinal and trailing note: "(二)部分公开(区分处理的,…)" → "部分公开"."""
+    text = _ORDINAL.sub("", text)
+    stripped = _NOTE.sub("", text)
+    return stripped or text
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows that share a label cell of the official layout, e.g. the eight rows under (三)不予公开."""
+
+    code: str  # the common stem of the row codes: "withheld"; a lone row keeps its code
+    label: str  # the shared label cell: "(三)不予公开"
+    rows: tuple[str, ...]
+
+
+def row_groups(rows: Iterable[Row], depth: int) -> tuple[RowGroup, ...]:
+    """Rows grouped by the label at ``depth`` of their path, in table order."""
+    order: list[str] = []
+    members: dict[str, list[str]] = {}
+    for row in rows:
+        label = row.path[depth]
+        if label not in members:
+            order.append(label)
+            members[label] = []
+        if row.code not in members[label]:
+            members[label].append(row.code)
+    out = []
+    for label in order:
+        codes = members[label]
+        stem = codes[0] if len(codes) == 1 else os.path.commonprefix(codes).rstrip("_")
+        out.append(RowGroup(stem, label, tuple(codes)))
+    return tuple(out)
+
+
+def outcome_groups(edition: str | None = None) -> tuple[RowGroup, ...]:
+    """The 办理结果 groups, (一)予以公开 … (六)其他处理, derived from the outcome rows' label paths.
+
+    Without an edition: the union of 2021 and 2019, where the single 2019 row 其他处理 joins the
+    three 2021 rows of the same group.
+    """
+    editions = [edition] if edition else [EDITION_2021, EDITION_2019]
+    rows = [
+        tables_for(e)["applications"].row(code) for e in editions for code in OUTCOME_ROWS[e]
+    ]
+    return row_groups(rows, 1)
+
+
+def review_groups() -> tuple[RowGroup, ...]:
+    """行政复议 and 行政诉讼 (its two rows 未经复议直接起诉 and 复议后起诉), from the label paths."""
+    return row_groups(REVIEW_LITIGATION.rows, 0)
+
+
+def union_codes() -> list[tuple[str, str, str]]:
+    """Every code of the 2021 and the 2019 tables once, 2021 order first; 2019-only codes follow
+    the 2021 codes of their table."""
+    out: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for table in TABLE_CODES:
+        for edition in (EDITION_2021, EDITION_2019):
+            for code in all_codes(edition):
+                if code[0] == table and code not in seen:
+                    seen.add(code)
+                    out.append(code)
+    return out
+
+
+def code_table(code: tuple[str, str, str]) -> tuple[str, Table]:
+    """The newest edition that has ``code`` and its table (for labels and the kind of number)."""
+    for edition in (EDITION_2021, EDITION_2019):
+        table = tables_for(edition).get(code[0])
+        if table is not None and table.has(code[1], code[2]):
+            return edition, table
+    raise KeyError(".".join(code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from reports import format as fmt
@@ -32,12 +33,15 @@ def tables_json(report: Report, values: dict) -> dict:
     return out
 
 
-def report_open_data(report: Report, *, base_url: str = "") -> dict:
-    """The FORMAT.md JSON object of a report (cells and sections read from prefetched relations)."""
+def report_open_data(report: Report, *, base_url: str = "", downloads: dict | None = None) -> dict:
+    """The FORMAT.md JSON object of a report (cells and sections read from prefetched relations).
+
+    ``downloads`` (format -> URL of the file), when given, is added as the "downloads" key.
+    """
     values = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
     checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
     region = report.region
-    return {
+    data = {
         "id": report.pk,
         "url": base_url + report.get_absolute_url(),
         "kind": report.kind,
@@ -54,3 +58,11 @@ def report_open_data(report: Report, *, base_url: str = "") -> dict:
         "tables": tables_json(report, values),
         "checks": [c.as_json() for c in checks],
     }
+    if downloads is not None:
+        data["downloads"] = downloads
+    return data
+
+
+def render_json(open_data: dict) -> bytes:
+    """The open-data JSON of a report as a downloadable file (UTF-8, indented)."""
+    return json.dumps(open_data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -42,3 +42,6 @@ class ParsedReport:
     values: dict[tuple[str, str, str], Decimal | None] = field(default_factory=dict)
     free_tables: list[ParsedFreeTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What a portal page's metadata block said (索引号, 发布机构, 主题分类 …), as written.
+    metadata: dict[str, str] = field(default_factory=dict)
+    source_format: str = "text"  # text, html, docx: what the document was read as

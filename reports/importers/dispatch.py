@@ -1,13 +1,58 @@
-"""Choose the importer for a file by its content and name; enforce the size limit."""
+"""Choose the importer for a file by its content and name; enforce the size limits.
+
+The name says what an editor expects; the bytes decide: a ``.txt`` that is really a saved web
+page is read as one, a ``.doc`` renamed ``.docx`` is refused with the right advice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import PurePath
 
+from reports.importers.archive import ZIP_MAGIC, Member, iter_zip
 from reports.importers.base import ImportError_, ParsedReport
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+ARCHIVE_SUFFIXES = {".zip"}
+# Documents, one report each.
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+# What may be uploaded or named on the command line: documents and zips of documents.
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES
+# An archive (or a .docx, itself a zip) may inflate to this many times the upload limit.
+INFLATE_FACTOR = 10
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f} MB"
+
+
+def _shown_suffixes() -> str:
+    return ", ".join(sorted(s for s in UPLOAD_SUFFIXES if s))
+
+
+def sniff(filename: str, data: bytes) -> str:
+    """What a file is: ``text``, ``html``, ``docx`` or ``zip``; ImportError_ for what cannot be read."""
+    from reports.importers.docx import OLE_MAGIC
+    from reports.importers.html import looks_like_html
+
+    suffix = PurePath(filename).suffix.lower()
+    if data.startswith(ZIP_MAGIC):
+        if suffix in DOCX_SUFFIXES or b"word/document.xml" in data[:65536] or b"[Content_Types].xml" in data[:512]:
+            return "docx" if suffix not in ARCHIVE_SUFFIXES else "zip"
+        return "zip"
+    if suffix in ARCHIVE_SUFFIXES:
+        raise ImportError_("不是有效的 zip 压缩包")
+    if data.startswith(OLE_MAGIC):
+        raise ImportError_("这是旧版 Office 文档(.doc 等),请在 Word 中另存为 .docx 后再导入")
+    if data.startswith(b"%PDF"):
+        raise ImportError_("PDF 文件暂不能导入:请上传网页、Word(.docx)或文本版本")
+    if suffix in DOCX_SUFFIXES:
+        raise ImportError_("不是有效的 Word 文档(.docx)")
+    if looks_like_html(data):
+        return "html"
+    return "text"
 
 
 def parse_document(
@@ -18,15 +63,50 @@ def parse_document(
     year: int | None = None,
     kind: str | None = None,
     region_code: str | None = None,
+    max_inflated: int | None = None,
 ) -> ParsedReport:
     """Read one document's bytes into a ParsedReport, or raise ImportError_ naming the problem."""
     suffix = PurePath(filename).suffix.lower()
     if len(data) > max_bytes:
-        raise ImportError_(f"文件过大:{len(data) / 1048576:.1f} MB,上限为 {max_bytes / 1048576:.0f} MB。")
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ImportError_(
-            f"不支持的文件类型“{suffix}”:可导入 {', '.join(sorted(s for s in SUPPORTED_SUFFIXES if s))}。"
-        )
-    from reports.importers.text import parse_text
+        raise ImportError_(f"文件过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportError_(f"不支持的文件类型“{suffix}”:可导入 {_shown_suffixes()}。")
+    kind_of_file = sniff(filename, data) if data.strip() else "text"
+    options = {"filename": filename, "year": year, "kind": kind, "region_code": region_code}
+    if kind_of_file == "zip":
+        raise ImportError_("这是压缩包:请用批量导入(每个文件一份报告)")
+    if kind_of_file == "docx":
+        from reports.importers.docx import parse_docx
 
-    return parse_text(data, filename=filename, year=year, kind=kind, region_code=region_code)
+        report = parse_docx(data, max_inflated=max_inflated or INFLATE_FACTOR * max_bytes, **options)
+    elif kind_of_file == "html":
+        from reports.importers.html import parse_html
+
+        report = parse_html(data, **options)
+    else:
+        from reports.importers.text import parse_text
+
+        report = parse_text(data, **options)
+    report.source_format = kind_of_file
+    return report
+
+
+def iter_documents(filename: str, data: bytes, *, max_bytes: int, max_inflated: int | None = None) -> Iterator[Member]:
+    """The documents of one upload: the file itself, or each document inside a zip.
+
+    A zip that cannot be opened, or that would inflate past the limit, raises ImportError_; a
+    member that cannot be read comes back with its error, and the others go on.
+    """
+    suffix = PurePath(filename).suffix.lower()
+    if data.startswith(ZIP_MAGIC) and (suffix in ARCHIVE_SUFFIXES or sniff(filename, data) == "zip"):
+        if len(data) > max_bytes:
+            raise ImportError_(f"压缩包过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
+        yield from iter_zip(
+            filename,
+            data,
+            max_bytes=max_bytes,
+            max_inflated=max_inflated or INFLATE_FACTOR * max_bytes,
+            suffixes=SUPPORTED_SUFFIXES,
+        )
+        return
+    yield Member(filename, data)

@@ -131,9 +131,40 @@ def _t2s():
     return OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=1)
+def _traditional_triggers() -> frozenset[str]:
+    """Every character that the t2s conversion can change, alone or as part of a phrase.
+
+    A line without any of them converts to itself, so it is not converted at all: the
+    conversion is pure Python and the costliest step of reading a long Simplified document.
+    The characters of the t2s dictionary cover every phrase but those whose characters are all
+    Simplified already (沈默 -> 沉默): those add their own.
+    """
+    from pathlib import Path
+
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    with open(folder / "TSCharacters.txt", encoding="utf-8") as f:
+        chars = {line.partition("\t")[0] for line in f if line.strip()}
+    with open(folder / "TSPhrases.txt", encoding="utf-8") as f:
+        for line in f:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if values.split()[:1] != [key] and chars.isdisjoint(key):
+                chars.update(key)
+    return frozenset(chars)
+
+
 def to_simplified(text: str) -> str:
-    """Traditional to Simplified Chinese; Simplified text passes through unchanged."""
-    return _t2s().convert(text)
+    """Traditional to Simplified Chinese; Simplified text passes through unchanged.
+
+    Conversion works line by line (no phrase spans a line break), and only on the lines that
+    hold a character the conversion can change.
+    """
+    triggers = _traditional_triggers()
+    if triggers.isdisjoint(text):
+        return text
+    return "\n".join(_t2s().convert(line) if not triggers.isdisjoint(line) else line for line in text.split("\n"))
 
 
 def fold_fullwidth_alnum(text: str) -> str:
@@ -168,7 +199,15 @@ def compact(text: str) -> str:
 
 def label_key(text: str) -> str:
     """A table label as compared: width, spaces, quotes, case and trailing ``|`` or ``:`` ignored."""
+    # Labels repeat in every report and are short; long prose lines are not worth caching.
+    return _label_key(text) if len(text) <= 64 else _label_key_uncached(text)
+
+
+def _label_key_uncached(text: str) -> str:
     return compact(text).strip("|:").lower()
+
+
+_label_key = functools.lru_cache(maxsize=16384)(_label_key_uncached)
 
 
 def split_numbering(key: str) -> tuple[str, str]:

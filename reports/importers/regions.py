@@ -88,6 +88,8 @@ class RegionIndex:
         # A full name always wins over an equal short form of another region.
         self._short = {n: tuple(sorted(c)) for n, c in shorts.items() if n not in names}
         self._max_len = max(len(n) for n in self._full)
+        # Name lengths by first character, longest first: a scan only tries lengths that exist.
+        self._lengths = {False: _lengths_by_first(self._full), True: _lengths_by_first(self._short)}
 
     def name_of(self, code: str) -> str:
         return self.rows[code].name
@@ -125,7 +127,7 @@ class RegionIndex:
         return found
 
     def _match_at(self, text: str, i: int, names: dict[str, tuple[str, ...]], short: bool) -> NameMatch | None:
-        for length in range(min(self._max_len, len(text) - i), 1, -1):
+        for length in self._lengths[short].get(text[i], ()):
             codes = names.get(text[i : i + length])
             if codes:
                 return NameMatch(i, i + length, text[i : i + length], codes, short)
@@ -186,6 +188,14 @@ class RegionIndex:
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
+
+
+def _lengths_by_first(names: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        if len(name) >= 2:
+            lengths.setdefault(name[0], set()).add(len(name))
+    return {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,13 +16,21 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from reports import format as fmt
-from reports.importers.base import ImportError_, ParsedReport, ParsedSection
+from reports.importers.base import ImportError_, ParsedFreeTable, ParsedReport, ParsedSection
 from reports.importers.normalize import compact, decode_bytes, normalize_text
 from reports.importers.regions import region_index
 from reports.importers.tables import (
+    Grid,
+    RawTable,
+    classify_grid,
     edition_from_labels,
+    grid_rows,
+    grid_texts,
     is_table_cell,
+    is_value,
+    read_grid,
     read_table,
+    split_label_numbers,
     table_name,
     vocabulary,
 )
@@ -316,8 +324,18 @@ PART_WORDS: dict[str, tuple[str, ...]] = {p.number: p.match for p in fmt.PARTS}
 
 
 def split_cells(lines: Iterable[str]) -> list[str]:
-    """The cells of flattened ``|`` lines; empty pieces are colspan leftovers, not blank cells."""
-    return [cell.strip() for line in lines for cell in line.split("|") if cell.strip()]
+    """The cells of flattened ``|`` lines; empty pieces are colspan leftovers, not blank cells.
+
+    A piece that carries a label and its numbers separated by spaces (``行政许可 39908``) gives
+    one cell each.
+    """
+    return [
+        cell
+        for line in lines
+        for piece in line.split("|")
+        if piece.strip()
+        for cell in split_label_numbers(piece.strip())
+    ]
 
 
 def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]:
@@ -331,17 +349,27 @@ def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]
 
 
 def read_text_tables(
-    sections: list[ParsedSection], edition: str, table_cells: Mapping[str, Sequence[str]] | None = None
+    sections: list[ParsedSection],
+    edition: str,
+    table_cells: Mapping[str, Sequence[str]] | None = None,
+    grids: Mapping[str, Sequence[Grid]] | None = None,
 ) -> tuple[dict, list[str]]:
     """Read the standard tables of the edition from the parts they belong to (二, 三, 四).
 
     The table cells are taken out of the part's body, which keeps only its prose. ``table_cells``
     (part number -> cell texts) adds cells an importer found outside the text, e.g. in a <table>.
+    ``grids`` (table code -> real tables) are read by their headers instead, and the part's text
+    is then left as it is.
     """
     values: dict = {}
     warnings: list[str] = []
     by_number = {s.number: s for s in sections if s.number}
     for table in fmt.tables_for(edition).values():
+        if grids and grids.get(table.code):
+            result = read_grid(grids[table.code], table)
+            values.update(result.values)
+            warnings.extend(result.warnings)
+            continue
         section = by_number.get(table.number)
         extra = list((table_cells or {}).get(table.number, ()))
         if section is None and not extra:
@@ -401,12 +429,18 @@ def parse_lines(
     kind: str | None = None,
     region_code: str | None = None,
     table_cells: Mapping[str, Sequence[str]] | None = None,
+    raw_tables: Sequence[RawTable] = (),
+    publisher_hint: str = "",
 ) -> ParsedReport:
     """Everything after decoding: ``lines`` are normalised, non-empty paragraphs.
 
-    An importer that reads the tables from elsewhere (HTML, DOCX) passes their cell texts as
-    ``table_cells``, keyed by the part number they stand under (二, 三, 四).
+    An importer that reads the tables from elsewhere passes their cell texts as ``table_cells``,
+    keyed by the part number they stand under (二, 三, 四), or, better, the real tables as
+    ``raw_tables`` (HTML, DOCX): those are recognised by their labels and read by their headers,
+    or kept as free tables (附表) when they are no standard table. ``publisher_hint`` is a
+    publisher named outside the text (a portal's 发布机构), used when the text names none.
     """
+    lines, raw_tables = _take_captions(list(lines), list(raw_tables))
     report = ParsedReport()
     text = "\n".join(lines)
     title = title_line(lines)
@@ -426,29 +460,86 @@ def parse_lines(
     elif report.year is None:
         report.warnings.append("未能识别报告年度")
 
-    report.publisher = _publisher(title, opening, signature, text, report.warnings)
+    report.publisher = _publisher(title, opening, signature, text, report.warnings, publisher_hint)
     report.title = title or title_from_opening(opening) or _composed_title(report, filename)
     report.region_code = region_code or detect_region(report.publisher, text, report.warnings)
     report.index_no = find_labelled(_INDEX_NO, lines)
     report.document_no = find_labelled(_DOCUMENT_NO, lines)
 
     cells = split_cells(body_lines) + [c for part in (table_cells or {}).values() for c in part]
+    cells += [t for raw in raw_tables for t in grid_texts(raw.grid)]
     report.edition, edition_warning = detect_edition(report.year, text, cells)
     if edition_warning:
         report.warnings.append(edition_warning)
     is_standard = report.kind == ANNUAL_REPORT and report.edition != fmt.EDITION_2008
     report.sections = split_sections(body_lines, PART_WORDS if report.kind == ANNUAL_REPORT else None)
+    grids: dict[str, list[Grid]] = {}
+    free = list(raw_tables)
     if is_standard:
-        values, warnings = read_text_tables(report.sections, report.edition, table_cells)
+        grids, free = sort_tables(raw_tables)
+        values, warnings = read_text_tables(report.sections, report.edition, table_cells, grids)
         report.values.update(values)
         report.warnings.extend(warnings)
+    report.free_tables = [free_table(raw) for raw in free]
     return report
 
 
-def _publisher(title: str, opening: str, signature: Signature | None, text: str, warnings: list[str]) -> str:
+def sort_tables(raw_tables: Sequence[RawTable]) -> tuple[dict[str, list[Grid]], list[RawTable]]:
+    """Real tables by the standard table their labels name; the others are free tables."""
+    grids: dict[str, list[Grid]] = {}
+    free: list[RawTable] = []
+    for raw in raw_tables:
+        code = classify_grid(raw.grid)
+        if code is None:
+            free.append(raw)
+        else:
+            grids.setdefault(code, []).append(raw.grid)
+    return grids, free
+
+
+def free_table(raw: RawTable) -> ParsedFreeTable:
+    """A table outside the national format, kept as text cells with its header rows counted."""
+    rows = [row for row in grid_rows(raw.grid) if any(row)]
+    header_rows = 0
+    for row in rows[:3]:
+        # A header row has no numbers, and more than one label (a lone merged label is a group row).
+        if any(cell and is_value(cell) for cell in row) or (header_rows and sum(1 for c in row if c) < 2):
+            break
+        header_rows += 1
+    if header_rows == len(rows):
+        header_rows = min(1, len(rows))
+    return ParsedFreeTable(caption=raw.caption, rows=rows, header_rows=header_rows)
+
+
+_CAPTION = re.compile(r"^(?:附表|附件)|^表\s*[0-9一二三四五六七八九十]+|(?:表|一览表|统计表|情况表)$")
+
+
+def _take_captions(lines: list[str], raw_tables: list[RawTable]) -> tuple[list[str], list[RawTable]]:
+    """A short line right above a table that names it (附表:… / …情况统计表) becomes its caption."""
+    drop: set[int] = set()
+    for raw in raw_tables:
+        i = raw.position - 1
+        if raw.caption or i < 0 or i in drop:
+            continue
+        line = lines[i]
+        if len(line) <= 50 and _CAPTION.search(line) and not _HEADING.match(line) and not re.search(r"[,,。;;]", line):
+            raw.caption = re.sub(r"[::]+$", "", line)
+            drop.add(i)
+    if not drop:
+        return lines, raw_tables
+    for raw in raw_tables:
+        raw.position -= sum(1 for i in drop if i < raw.position)
+    return [line for i, line in enumerate(lines) if i not in drop], raw_tables
+
+
+def _publisher(
+    title: str, opening: str, signature: Signature | None, text: str, warnings: list[str], hint: str = ""
+) -> str:
     publisher = publisher_from_title(title) or publisher_from_opening(opening)
     if not publisher and signature:
         publisher = signature.publisher
+    if not publisher and hint and looks_like_organ(hint):
+        publisher = hint
     if not publisher:
         publisher = infer_publisher(text)
         if publisher:

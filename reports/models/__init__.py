@@ -1,14 +1,18 @@
 from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Report, ReportKind, ReportStatus, Section
+from reports.models.stats import COUNTRY_CODE, RegionYearStat, ReportStat
 from reports.models.tables import FreeTable, TableCell
 
 __all__ = [
+    "COUNTRY_CODE",
     "FreeTable",
     "Publisher",
     "Region",
+    "RegionYearStat",
     "Report",
     "ReportKind",
+    "ReportStat",
     "ReportStatus",
     "Section",
     "TableCell",

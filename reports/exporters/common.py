@@ -1,0 +1,315 @@
+"""What every download of a report is made from, and the helpers the format modules share.
+
+All five per-report formats (PDF, DOCX, XLSX, CSV, JSON) and the bulk exports are fed by the same
+:class:`ReportExport`, built once from the report as the public page reads it
+(``selectors.report_get_public`` + ``selectors.report_tables``), so a download never disagrees
+with the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import quote
+
+from django.conf import settings
+
+from reports import format as fmt
+from reports import selectors
+from reports.exporters.opendata import report_open_data
+from reports.models import FreeTable, Report, Section
+
+# Download formats: extension -> (MIME type, label, what it is for), in the order links are shown.
+FORMATS = {
+    "pdf": ("application/pdf", "PDF", "版式文件,适合阅读和打印"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+        "可编辑的文档,表格为 Word 表格",
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel", "三张表格和长表数据"),
+    "csv": ("text/csv; charset=utf-8", "CSV", "长表数据,每个数字一行"),
+    "json": ("application/json; charset=utf-8", "JSON", "开放数据格式"),
+}
+# The long (CSV) form of shared/FORMAT.md: one row per number.
+LONG_HEADER = ("report_id", "year", "region_code", "table", "row", "column", "value")
+
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass
+class ReportExport:
+    """One report, read once, as every exporter needs it."""
+
+    report: Report
+    open_data: dict
+    tables: list[selectors.RenderedTable]
+    checks: list[fmt.CheckResult]
+    sections: list[Section]
+    free_tables: list[FreeTable]
+    values: dict = field(default_factory=dict)
+    base_url: str = ""
+
+    @property
+    def page_url(self) -> str:
+        return self.open_data["url"]
+
+    @property
+    def failed_checks(self) -> list[fmt.CheckResult]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def numbered_parts(self) -> set[str]:
+        return {s.number for s in self.sections if s.number}
+
+    def tables_in(self, number: str) -> list[selectors.RenderedTable]:
+        """The standard tables printed inside the part ``number`` (二 holds the 主动公开 table)."""
+        return [t for t in self.tables if t.table.number == number]
+
+    @property
+    def tables_after(self) -> list[selectors.RenderedTable]:
+        """Tables whose part is missing from the text: printed after the sections, as on the page."""
+        return [t for t in self.tables if t.table.number not in self.numbered_parts]
+
+
+def report_export(report: Report, *, base_url: str = "") -> ReportExport:
+    """The export data of a report loaded by ``selectors.report_get_public`` (prefetched)."""
+    tables, checks = selectors.report_tables(report)
+    return ReportExport(
+        report=report,
+        open_data=report_open_data(report, base_url=base_url),
+        tables=tables,
+        checks=checks,
+        sections=list(report.sections.all()),
+        free_tables=list(report.free_tables.all()),
+        values=selectors.report_values(report),
+        base_url=base_url,
+    )
+
+
+# --- Fingerprint: what goes into a generated file ------------------------------------------
+
+# Files whose content shapes the generated downloads: a change to any of them (a deploy)
+# yields new fingerprints, so no file made by older code is served again.
+_RENDERER_FILES = (
+    "reports/format.py",
+    "reports/exporters/common.py",
+    "reports/exporters/opendata.py",
+    "reports/exporters/pdf.py",
+    "reports/exporters/docx.py",
+    "reports/exporters/xlsx.py",
+    "reports/exporters/csv_long.py",
+    "reports/templatetags/govopen.py",
+    "templates/reports/report_print.html",
+    "templates/reports/_print_table.html",
+)
+
+
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """A hash of the exporters' code and print template, computed once per process."""
+    digest = hashlib.sha256()
+    for name in _RENDERER_FILES:
+        path = Path(settings.BASE_DIR) / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(data: ReportExport) -> str:
+    """A content hash of everything a download is made from.
+
+    The report's open-data JSON holds its metadata, sections, every table number and the rule
+    results; free tables, the source link and the renderer version are added. Hashing content
+    (not ``updated_at``) matters: ``services.report_set_values`` rewrites cells and
+    ``report_refresh_derived`` uses ``.update()``, neither of which bumps ``Report.updated_at``.
+    """
+    payload = {
+        "open_data": data.open_data,
+        "free_tables": [{"caption": t.caption, "header_rows": t.header_rows, "rows": t.rows} for t in data.free_tables],
+        "source_url": data.report.source_url,
+        "site_name": settings.GOVOPEN_SITE_NAME,
+        "renderer": renderer_version(),
+    }
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# --- File names --------------------------------------------------------------------------
+
+
+def download_filename(report: Report, ext: str) -> str:
+    """A name for people: ``清镇市人民政府办公室-2023年政府信息公开工作年度报告.pdf``."""
+    publisher = report.publisher.name.strip()
+    title = report.title.strip()
+    if publisher and title.startswith(publisher):
+        title = title[len(publisher) :].lstrip(" -—_·")
+    stem = f"{publisher}-{title}" if publisher and title else (title or publisher)
+    stem = _UNSAFE_IN_FILENAME.sub("_", stem).strip(" .") or f"report-{report.pk}"
+    return f"{stem[:150]}.{ext}"
+
+
+def ascii_filename(report: Report, ext: str) -> str:
+    """The fallback name for clients that cannot read RFC 6266 ``filename*``."""
+    return f"report-{report.pk}.{ext}"
+
+
+def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
+    """``attachment; filename="report-17.pdf"; filename*=UTF-8''%E6%B8%85…``."""
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# --- Values ------------------------------------------------------------------------------
+
+
+def cell_number(value: Decimal | None, kind: str):
+    """A table number as a spreadsheet value: int for counts, Decimal for 万元 amounts."""
+    if value is None:
+        return None
+    if kind == fmt.AMOUNT:
+        return value.quantize(Decimal("0.01"))
+    return int(value)
+
+
+def long_value(value: Decimal | None, kind: str) -> str:
+    """A number as text in the long form (amounts as decimal strings, as in the JSON)."""
+    return fmt.format_value(value, kind)
+
+
+@lru_cache(maxsize=None)
+def code_order(edition: str) -> dict[tuple[str, str, str], tuple[int, str]]:
+    """Each (table, row, column) code of an edition -> (reading position, column kind)."""
+    tables = fmt.tables_for(edition)
+    return {code: (i, tables[code[0]].column(code[1], code[2]).kind) for i, code in enumerate(fmt.all_codes(edition))}
+
+
+def long_rows(
+    report_id: int,
+    year: int | None,
+    region_code: str,
+    edition: str,
+    cells: Iterable[tuple[tuple[str, str, str], object]],
+) -> list[tuple]:
+    """The long-form rows of one report from its ((table, row, column), value) pairs, in reading order.
+
+    A blank cell has no number, so it has no row (absence is null, never 0). Cells that are not
+    codes of the report's edition cannot be stored (services validate them) and are skipped.
+    """
+    order = code_order(edition)
+    rows = []
+    for code, value in cells:
+        pos = order.get(code)
+        if pos is None or value is None:
+            continue
+        rows.append((pos[0], (report_id, year or "", region_code, *code, long_value(value, pos[1]))))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]
+
+
+def report_long_rows(data: ReportExport) -> list[tuple]:
+    report = data.report
+    return long_rows(report.pk, report.year, report.region_id, report.edition, data.values.items())
+
+
+# --- The official grid placed on a rectangle (for Word and Excel) -----------------------------
+
+
+@dataclass
+class PlacedCell:
+    row: int
+    col: int
+    cell: fmt.Cell
+    header_row: bool  # part of the table head (repeated on each page in Word)
+
+
+def place_grid(grid: fmt.Grid) -> tuple[list[PlacedCell], int, int]:
+    """Positions of the grid's cells on a rectangle, honouring rowspan/colspan as HTML does.
+
+    Returns the placed cells, the number of rows and the number of columns.
+    """
+    rows = [(r, True) for r in grid.head] + [(r, False) for r in grid.body]
+    taken: set[tuple[int, int]] = set()
+    placed: list[PlacedCell] = []
+    width = 0
+    for i, (cells, is_head) in enumerate(rows):
+        col = 0
+        for cell in cells:
+            while (i, col) in taken:
+                col += 1
+            placed.append(PlacedCell(i, col, cell, is_head))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((i + dr, col + dc))
+            col += cell.colspan
+            width = max(width, col)
+    return placed, len(rows), width
+
+
+def chunked(iterable: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def column_weights(placed: list[PlacedCell], width: int) -> list[int]:
+    """Relative column widths of a placed grid, from the text it must hold.
+
+    A tall label (三、本年度办理结果 spans 22 rows) may wrap to a narrow band; a head label may take
+    two lines; a number needs about three characters. Cells spanning columns do not count.
+    """
+    weights = [2] * width
+    for p in placed:
+        c = p.cell
+        if c.colspan != 1:
+            continue
+        if not c.header:
+            w = 3
+        elif p.header_row:
+            w = min(max(-(-len(c.text) // 2), 2), 6)
+        else:
+            w = min(max(-(-len(c.text) // max(c.rowspan, 1)), 2), 14)
+        weights[p.col] = max(weights[p.col], w)
+    return weights
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d年(?:度)?")
+
+
+def _text_width(text: str) -> float:
+    """Width in full-width characters (ASCII digits and letters are half as wide)."""
+    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+
+
+def title_lines(title: str, publisher: str = "", per_line: int = 20) -> list[str]:
+    """A long title cut into lines at a natural place (GB/T 9704: 回行时要做到词意完整、排列对称).
+
+    Candidate cuts are after the publisher's name and after a year (``2023年``); the most even
+    cut whose lines fit wins; with none, the title is left to the renderer to wrap.
+    """
+    if _text_width(title) <= per_line:
+        return [title]
+    cuts = set()
+    if publisher and title.startswith(publisher):
+        cuts.add(len(publisher))
+    cuts.update(m.end() for m in _YEAR.finditer(title))
+    best = None
+    for cut in cuts:
+        first, second = title[:cut], title[cut:]
+        if not first or not second or max(_text_width(first), _text_width(second)) > per_line:
+            continue
+        score = abs(_text_width(first) - _text_width(second))
+        if best is None or score < best[0]:
+            best = (score, [first, second])
+    return best[1] if best else [title]

@@ -1,0 +1,111 @@
+"""Derived data behind the statistics pages and the compliance board (see reports/statistics/).
+
+Nothing here is edited by hand: ``reports.statistics.stats_refresh_report`` keeps it in step with
+one report, ``manage.py rebuild_statistics`` recomputes all of it from reports and their cells.
+"""
+
+from django.db import models
+
+# The key of the whole country's rows in RegionYearStat (not a GB/T 2260 code).
+COUNTRY_CODE = "000000"
+
+
+class ReportStat(models.Model):
+    """One published annual report as statistics see it: where, when, headline numbers, text fingerprint.
+
+    The headline columns are the sums of FORMAT.md codes defined by ``reports.statistics.measures``
+    (NULL when the report left every cell of the measure blank), so a breakdown by publisher is one
+    GROUP BY over these rows instead of millions of table cells.
+    """
+
+    # No database constraints: a stat row may outlive its report until it is refreshed, so the
+    # refresh still knows which region and year the report used to count in.
+    report = models.OneToOneField(
+        "reports.Report",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="stat",
+    )
+    publisher = models.ForeignKey(
+        "reports.Publisher", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    region_code = models.CharField("地区代码", max_length=6)
+    year = models.PositiveSmallIntegerField("年度")
+    edition = models.CharField("格式版本", max_length=4)
+    checks_failed = models.PositiveSmallIntegerField("未通过的校验", default=0)
+    published_on = models.DateField("发布日期", null=True)
+
+    received = models.BigIntegerField(null=True)
+    handled = models.BigIntegerField(null=True)
+    granted = models.BigIntegerField(null=True)
+    partly_granted = models.BigIntegerField(null=True)
+    withheld = models.BigIntegerField(null=True)
+    unavailable = models.BigIntegerField(null=True)
+    rejected = models.BigIntegerField(null=True)
+    other = models.BigIntegerField(null=True)
+    review = models.BigIntegerField(null=True)
+    review_corrected = models.BigIntegerField(null=True)
+    litigation = models.BigIntegerField(null=True)
+    litigation_corrected = models.BigIntegerField(null=True)
+
+    # Part numbers (一…六) and table codes a 2019/2021-format report lacks, comma-separated.
+    missing_parts = models.CharField("缺少的部分", max_length=40, blank=True)
+    missing_tables = models.CharField("缺少的表格", max_length=100, blank=True)
+    # Bottom-k MinHash of the section text (reports.similarity); NULL when the text is too short.
+    fingerprint = models.BinaryField("文本指纹", null=True)
+    text_chars = models.PositiveIntegerField("正文字数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "报告统计数据"
+        verbose_name_plural = "报告统计数据"
+        indexes = [
+            # "In region X" is a code prefix: LIKE '44%' needs the pattern operator class on PostgreSQL.
+            models.Index(
+                fields=["region_code", "year"],
+                name="reportstat_region_year",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            ),
+            models.Index(fields=["year", "region_code"], name="reportstat_year_region"),
+            models.Index(fields=["publisher", "year"], name="reportstat_publisher_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.region_code} {self.year}"
+
+
+class RegionYearStat(models.Model):
+    """The sums of every table code over the published annual reports of a region and year.
+
+    ``scope`` ``all`` covers the region and everything under it (COUNTRY_CODE: the whole country);
+    ``own`` only the reports filed under the region itself (a province's own departments), kept for
+    regions that have regions under them. Each number is stored as ``[sum, reports with the cell
+    filled, of those failing a consistency rule]``; ``figures`` is keyed by edition, then code.
+    """
+
+    class Scope(models.TextChoices):
+        ALL = "all", "含下级地区"
+        OWN = "own", "本级"
+
+    region_code = models.CharField("地区代码", max_length=6)
+    year = models.PositiveSmallIntegerField("年度")
+    scope = models.CharField("范围", max_length=3, choices=Scope.choices, default=Scope.ALL)
+    reports = models.PositiveIntegerField("报告数", default=0)
+    failed = models.PositiveIntegerField("未通过校验的报告数", default=0)
+    editions = models.JSONField("各格式报告数", default=dict)
+    measures = models.JSONField("主要指标", default=dict)
+    figures = models.JSONField("各项合计", default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "地区年度统计"
+        verbose_name_plural = "地区年度统计"
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "year", "scope"], name="one_stat_per_region_year_scope"),
+        ]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.scope}"

@@ -1,0 +1,195 @@
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reports.models import Report
+from reports.tests.conftest import seed
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+UPLOAD_URL = "/admin/reports/report/import-documents/"
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Uploaded batches wait in a folder of the test's own."""
+    settings.GOVOPEN_IMPORT_DIR = str(tmp_path / "imports")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "imports"
+
+
+def upload(client, *files):
+    """Upload (name, bytes) pairs; returns the preview page's URL."""
+    response = client.post(UPLOAD_URL, {"files": [SimpleUploadedFile(name, data) for name, data in files]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def fixture(name):
+    return name, (FIXTURES / name).read_bytes()
+
+
+def form_data(response, changes=None):
+    """The preview's correction forms as posted back: what was detected, with ``changes`` (doc index -> fields)."""
+    data = {}
+    for p in response.context["previews"]:
+        if p.form is None:
+            continue
+        values = {k: p.form.initial.get(k) for k in ("region_code", "year", "kind", "publisher", "action")}
+        values.update((changes or {}).get(p.index, {}))
+        data.update({f"doc{p.index}-{k}": "" if v is None else v for k, v in values.items()})
+    return data
+
+
+def test_upload_preview_correct_confirm_makes_drafts(admin_client, import_dir):
+    """Upload a web page and a Word file; the preview shows what was read; a correction is applied; confirm makes drafts."""
+    preview_url = upload(admin_client, fixture("seed004_portal.html"), fixture("seed003_appendix.docx"))
+    assert Report.objects.count() == 0  # nothing is written before confirming
+    response = admin_client.get(preview_url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    page, word = response.context["previews"]
+    # The web page: detected metadata, its tables as the official grid, the rules' results.
+    assert (page.kind, page.edition, page.year, page.publisher) == (
+        "annual_report",
+        "2021",
+        2023,
+        "清镇市人民政府办公室",
+    )
+    assert page.region.code == "520181" and page.parsed.source_format == "html"
+    assert "清镇市人民政府办公室2023年政府信息公开工作年度报告" in html
+    assert "11520181009488766K/2024-00012" in html
+    assert 'data-code="proactive.licensing.decisions">39908</td>' in html
+    assert 'data-code="applications.received.natural_person">286</td>' in html
+    assert 'class="blank" data-code="applications.withheld_enforcement_files.total"></td>' in html
+    assert "✓ 本年新收+上年结转 = 办理结果总计+结转下年度" in html
+    assert '<table class="cell-grid" id="preview-0-applications">' in html
+    # The Word file: an old-format report with its 附表 as a free table.
+    assert (word.kind, word.edition, word.year, word.region.code) == ("annual_report", "2008", 2013, "445300")
+    assert "附表:2013年云浮市政府信息公开情况统计表" in html
+    assert "正文未写明发布机构,根据正文推断为“云浮市人民政府”,请核对" in html
+
+    # Correct the Word file's region to a district and its publisher, and look again.
+    changes = {1: {"region_code": "445302", "publisher": "云浮市云城区人民政府"}}
+    response = admin_client.post(preview_url, {**form_data(response, changes), "_refresh": "1"})
+    assert response.status_code == 302 and Report.objects.count() == 0
+    response = admin_client.get(preview_url)
+    word = response.context["previews"][1]
+    assert (word.region.code, word.publisher) == ("445302", "云浮市云城区人民政府")
+
+    response = admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    assert response.status_code == 302 and "status__exact=draft" in response["Location"]
+    page_report = Report.objects.get(region_id="520181")
+    word_report = Report.objects.get(region_id="445302")
+    assert {page_report.status, word_report.status} == {"draft"}
+    assert word_report.publisher.name == "云浮市云城区人民政府"
+    assert page_report.index_no == "11520181009488766K/2024-00012"
+    values = {(c.table, c.row, c.column): c.value for c in page_report.cells.all()}
+    assert values[("proactive", "licensing", "decisions")] == Decimal(39908)
+    assert page_report.checks_failed == 0
+    assert word_report.free_tables.get().caption == "附表:2013年云浮市政府信息公开情况统计表"
+    assert not any(import_dir.iterdir())  # the batch's folder is gone
+    assert admin_client.get(preview_url).status_code == 404
+
+
+def test_a_document_already_present_must_be_replaced_or_skipped(admin_client, make_report):
+    """A report of the same publisher, year and kind is shown; importing it again needs 替换 or 跳过."""
+    existing = make_report(status="draft")
+    preview_url = upload(admin_client, fixture("seed004.docx"))
+    response = admin_client.get(preview_url)
+    (p,) = response.context["previews"]
+    assert p.existing == existing and "已存在" in response.content.decode()
+    assert p.form.initial["action"] == "skip"
+
+    response = admin_client.post(preview_url, {**form_data(response, {0: {"action": "import"}}), "_confirm": "1"})
+    assert response.status_code == 200
+    assert "请选择替换或跳过" in response.content.decode()
+    assert Report.objects.count() == 1 and existing.cells.count() == 0
+
+    response = admin_client.post(preview_url, {**form_data(response, {0: {"action": "skip"}}), "_confirm": "1"})
+    assert response.status_code == 302
+    assert list(Report.objects.all()) == [existing]
+
+    preview_url = upload(admin_client, fixture("seed004.docx"))
+    response = admin_client.get(preview_url)
+    admin_client.post(preview_url, {**form_data(response, {0: {"action": "replace"}}), "_confirm": "1"})
+    (report,) = Report.objects.all()
+    assert report.pk != existing.pk and report.cells.count() == 186 and report.status == "draft"
+
+
+def test_a_zip_batch_goes_on_past_a_bad_file(admin_client):
+    """A zip with a good document, an empty one and a PDF: the bad ones are named, the good one imports."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("报告/004.txt", seed("004").read_bytes())
+        z.writestr("报告/empty.txt", b"")
+        z.writestr("报告/scan.pdf", b"%PDF-1.4")
+    preview_url = upload(admin_client, ("batch.zip", buffer.getvalue()))
+    response = admin_client.get(preview_url)
+    good, empty, pdf = response.context["previews"]
+    assert good.name == "batch.zip/报告/004.txt" and good.error == ""
+    assert "文件为空" in empty.error and "不支持的文件类型" in pdf.error
+    html = response.content.decode()
+    assert "batch.zip/报告/empty.txt" in html and "文件为空" in html
+    admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    (report,) = Report.objects.all()
+    assert report.original_file.name.endswith(".txt") and report.cells.count() == 200
+
+
+def test_an_ambiguous_region_is_asked_for_not_guessed(admin_client):
+    """新华区 without a city: the preview asks for the region and lists the candidates; confirm waits for it."""
+    text = "新华区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n2023年,新华区人民政府认真落实《条例》。\n"
+    preview_url = upload(admin_client, ("xinhua.txt", text.encode()))
+    response = admin_client.get(preview_url)
+    (p,) = response.context["previews"]
+    assert p.region is None and "130105" in dict(p.candidates)
+    response = admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    assert response.status_code == 200 and Report.objects.count() == 0
+    assert "未能确定所属地区" in response.content.decode()
+    response = admin_client.post(preview_url, {**form_data(response, {0: {"region_code": "130105"}}), "_confirm": "1"})
+    assert response.status_code == 302
+    assert Report.objects.get().region_id == "130105"
+
+
+def test_abandon_writes_nothing_and_removes_the_upload(admin_client, import_dir):
+    preview_url = upload(admin_client, fixture("report2019.html"))
+    response = admin_client.post(preview_url, {"_abandon": "1"})
+    assert response.status_code == 302
+    assert Report.objects.count() == 0 and not any(import_dir.iterdir())
+
+
+def test_another_editor_cannot_open_a_batch(admin_client, client, django_user_model):
+    """The batch token belongs to the uploading session."""
+    preview_url = upload(admin_client, fixture("report2019.html"))
+    other = django_user_model.objects.create_superuser("other", "o@example.com", "pw")
+    client.force_login(other)
+    assert client.get(preview_url).status_code == 404
+
+
+def test_upload_page_and_list_button(admin_client):
+    """The report list has 导入报告; the upload page takes several files."""
+    html = admin_client.get("/admin/reports/report/").content.decode()
+    assert f'href="{UPLOAD_URL}"' in html and "导入报告" in html
+    html = admin_client.get(UPLOAD_URL).content.decode()
+    assert 'type="file"' in html and "multiple" in html
+
+
+def test_page_markup_and_scripts_never_reach_the_public_page(admin_client, client):
+    """A page with <script> and onclick imports as plain text; the published report page has none of it."""
+    preview_url = upload(admin_client, fixture("script_injection.html"))
+    response = admin_client.get(preview_url)
+    admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    report = Report.objects.get()
+    body = "\n".join(s.body for s in report.sections.all())
+    assert "alert(1)" not in body and "onclick" not in body and "alert(5)" not in body
+    assert "<script>alert(3)</script>" in body  # text the page showed, kept as text
+    report.status = "published"
+    report.save()
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "onclick" not in html and "onerror" not in html
