@@ -6,24 +6,22 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps demo lint bench
+.PHONY: run test setup lint bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
 
-system-deps:
-	scripts/system-deps.sh
-
 run: setup
+	scripts/system-deps.sh run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} scripts/run.sh $(HOST) $(PORT)
 
-test: setup system-deps
+test: setup
+	scripts/system-deps.sh test
 	scripts/test.sh
 
 lint: setup

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from reports import selectors
-from reports.exporters.opendata import report_open_data
 from reports.filters import ReportFilter
 from reports.models import Region, ReportKind
 
@@ -131,13 +130,6 @@ def report_detail(request, pk):
             "free_tables": list(report.free_tables.all()),
         },
     )
-
-
-@require_GET
-def report_json(request, pk):
-    report = selectors.report_get_public(pk=pk)
-    data = report_open_data(report, base_url=request.build_absolute_uri("/").rstrip("/"))
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @require_GET

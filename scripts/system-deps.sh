@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need when they are missing: the PostgreSQL server
-# (initdb/pg_ctl for the throwaway test cluster); Pango and HarfBuzz for WeasyPrint (PDF downloads)
-# and the open Noto CJK fonts that the PDFs embed.
+# Installs the Debian packages govopen needs when they are missing.
+#   scripts/system-deps.sh run   Pango and HarfBuzz for WeasyPrint (PDF downloads) and the open
+#                                Noto CJK fonts that the PDFs embed
+#   scripts/system-deps.sh test  the same, plus the PostgreSQL server (initdb/pg_ctl for the
+#                                throwaway test cluster)
 set -euo pipefail
+mode=${1:-test}
 missing=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+if [ "$mode" = test ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
