@@ -7,6 +7,7 @@ and as a .docx), each for another county-level region and year, so that none col
 each size, empties the reports and runs ``manage.py import_reports <dirs> --json`` in a child
 process on that many documents, and prints documents per second and the child's peak RSS.
 
+CPU ms/doc is the command's own CPU time (its parsing workers included, the PostgreSQL server not).
 The database is $DATABASE_URL when set (its reports are deleted!), otherwise a throwaway
 PostgreSQL cluster started like scripts/test.sh does and removed at the end.
 """
@@ -159,8 +160,8 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
-def run_import(env: dict, folders: list[Path], out: Path, jobs: int) -> tuple[float, int, dict]:
-    """Run the command in a child; returns (seconds, peak RSS in KiB, counts by status).
+def run_import(env: dict, folders: list[Path], out: Path, jobs: int) -> tuple[float, int, float, dict]:
+    """Run the command in a child; returns (seconds, peak RSS in KiB, CPU seconds, counts by status).
 
     The time includes the command's start (Django, the region index); the peak RSS is the largest
     of the command's process and its parsing workers.
@@ -180,7 +181,7 @@ def run_import(env: dict, folders: list[Path], out: Path, jobs: int) -> tuple[fl
     for line in out.read_text().splitlines():
         result = json.loads(line)
         counts[result["status"]] = counts.get(result["status"], 0) + 1
-    return seconds, usage.ru_maxrss, counts
+    return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, counts
 
 
 def main() -> None:
@@ -215,7 +216,7 @@ def main() -> None:
         }
         manage(env, "migrate", "--noinput")
         print(f"database: {url.split('@')[-1]}; import_reports --jobs {args.jobs}; {os.cpu_count()} CPUs")
-        print(f"{'documents':>9} {'seconds':>8} {'docs/s':>7} {'peak RSS':>9}  statuses")
+        print(f"{'documents':>9} {'seconds':>8} {'docs/s':>7} {'peak RSS':>9} {'CPU ms/doc':>10}  statuses")
         for n, size in enumerate(sizes):
             manage(
                 env,
@@ -224,8 +225,13 @@ def main() -> None:
                 "from reports.models import Report, Publisher; Report.objects.all().delete(); Publisher.objects.all().delete()",
             )
             shutil.rmtree(work / "media", ignore_errors=True)
-            seconds, rss_kib, counts = run_import(env, folders[: n + 1], work / f"out-{size}.jsonl", args.jobs)
-            print(f"{size:>9} {seconds:>8.1f} {size / seconds:>7.1f} {rss_kib / 1024:>7.0f} MB  {counts}")
+            seconds, rss_kib, cpu, counts = run_import(env, folders[: n + 1], work / f"out-{size}.jsonl", args.jobs)
+            print(
+                f"{size:>9} {seconds:>8.1f} {size / seconds:>7.1f} {rss_kib / 1024:>7.0f} MB {cpu / size * 1000:>10.1f}  {counts}"
+            )
+        print(
+            f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes share the CPUs)"
+        )
     finally:
         if cluster:
             cluster.stop()

@@ -92,6 +92,7 @@ _CONTENT_NAMES = frozenset(
     "contentbox con_text".split()
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CONTAINERS = frozenset("body div article section main td font span center form".split())
 _MIN_ARTICLE = 30  # Chinese characters outside links
 _SHARE = 0.7  # the article holds at least this share of the page's text outside links
 
@@ -153,9 +154,6 @@ def find_article(root):
         # … otherwise the tightest block that does.
         good = [el for el, n in counts.items() if n >= _SHARE * total and _tag(el) in _CONTAINERS]
     return max(good, key=_depth) if good else body
-
-
-_CONTAINERS = frozenset("body div article section main td font span center form".split())
 
 
 # --- Metadata block -------------------------------------------------------------------------
