@@ -152,3 +152,10 @@ def test_switching_edition_keeps_only_that_editions_cells(admin_client, make_rep
     admin_client.post(f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells))
     assert report.cells.filter(row="other").exists()
     assert not report.cells.filter(row="other_misc").exists()
+
+
+def test_checks_column_tells_no_tables_from_passing(admin_client, make_report):
+    """A report without table numbers shows “—”, not a pass."""
+    make_report(values=None)
+    html = admin_client.get("/admin/reports/report/").content.decode()
+    assert '<td class="field-checks_column">—</td>' in html
