@@ -108,6 +108,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 GOVOPEN_MAX_UPLOAD_BYTES = int(os.environ.get("GOVOPEN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVOPEN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where uploaded documents wait between the admin import preview and its confirmation.
+GOVOPEN_IMPORT_DIR = os.environ.get("GOVOPEN_IMPORT_DIR", "")
 GOVOPEN_SITE_NAME = os.environ.get("GOVOPEN_SITE_NAME", "政府信息公开")
 GOVOPEN_PAGE_SIZE = 20
 

@@ -42,7 +42,7 @@ SOURCE_FORMATS = {"text": "文本", "html": "网页", "docx": "Word 文档"}
 
 
 def _root() -> Path:
-    return Path(getattr(settings, "GOVOPEN_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "govopen-imports")
+    return Path(settings.GOVOPEN_IMPORT_DIR or Path(tempfile.gettempdir()) / "govopen-imports")
 
 
 def _limits() -> tuple[int, int]:
