@@ -24,27 +24,37 @@ What it does:
    province and the compliance board for the province, each ``--runs`` times, and prints the server
    time of each request.
 
+Measured (PostgreSQL 15, 2 CPUs, this benchmark, second run): statistics page for the country
+275 ms, 广东省 163 ms, 霞山区 69 ms; compliance board of 广东省 250 ms; one refresh 61 ms;
+generating the data 6 min, ``stats_rebuild`` 4.5 min.
+
 How the design scales to 1,000,000 reports (10 × this benchmark)
 -----------------------------------------------------------------
-Nothing a page reads grows with the number of cells:
+1,000,000 is about full coverage: ~150,000 publishers (a county has 30–50 bodies) × 7 years.
 
-* The sums shown for a region come from ``RegionYearStat``: one row per region, year and scope
-  (about 3,600 regions with data × years × 2), each holding the ~230 code sums as JSON. A page
-  reads its own region's rows (one per year) and its children's (≤ 40 × years). That does not grow
-  with reports at all: 1M reports give the same number of rows with bigger numbers in them.
+* The sums a page shows come from ``RegionYearStat``: one row per region, year and scope (about
+  3,600 regions with data × years × 2), each with the ~230 code sums as JSON. A page reads its own
+  region's rows (one per year) and its children's (≤ 40 per year). The row count does not grow
+  with reports at all: 1M reports give the same 25,000 rows with bigger numbers in them.
 * The breakdown by publisher and the compliance board read ``ReportStat``, one narrow row per
-  report (12 integer measures, dates, a 512-byte text fingerprint). The country-wide breakdown by
-  publisher is one GROUP BY over all rows in the year range: ~100 ms at 100k, so ~1 s at 1M. At
-  that size it should read a per-(publisher, year) rollup instead, or the page should show the
-  publisher breakdown only from the province down (the child-region table covers the country).
-  Province pages (≈ 30k reports at 1M) and county pages stay well under the budget; the
-  compliance board of a province compares ≈ 4k pairs of stored fingerprints (~0.1 s).
-* Refreshing one report touches its own cells and the rows of its four ancestors (county,
-  prefecture, province, country), each recomputed from the ≤ 40 rows directly under it: constant
-  time, whatever the total. Refreshes are serialised by an advisory lock; at hundreds of edits a
-  second the country row becomes the contention point and should move to a queue.
-* ``rebuild_statistics`` is linear in cells (a GROUP BY over TableCell per year); at 200M cells it
-  takes tens of minutes and is only needed after a change of the region tree or of the measures.
+  report (12 integer measures, dates, a 512-byte text fingerprint). The publisher table is cut in
+  the database: a GROUP BY of the sort column alone picks the first 50 publishers (55 ms over the
+  country's 71,000 rows here), then all measures are summed for those 50. At 1M that first step
+  scans ~700,000 rows (~0.5 s), so the country page would need either the publisher table only
+  from the province down (the country shows the province table; the download keeps every
+  publisher) or a per-publisher, per-year-range rollup refreshed with the others. Province pages
+  (~30,000 reports) and county pages stay well under 500 ms: every query there is an index range.
+* The compliance board of a province at 1M: ~4,000 publishers, ~4,000 reports a year, ~4,000
+  fingerprint pairs compared in Python (~30 µs each) and a handful of indexed counts: well under
+  1 s. The country-wide board (1.7 s here) would need the same cut-in-the-database treatment.
+* Refreshing one report touches its own cells and sections and the rows of its four ancestors
+  (county, prefecture, province, country), each recomputed from the ≤ 40 rows directly under it:
+  constant time, whatever the total. Refreshes are serialised by a PostgreSQL advisory lock; at
+  hundreds of edits a second the country row becomes the contention point and refreshes should
+  move to a queue that coalesces them per region and year.
+* ``rebuild_statistics`` is linear in cells (a GROUP BY over TableCell per year, fingerprints in
+  Python): ~45 min at 200M cells; it is only needed after a change of the region tree or of the
+  measures, and the years could be rebuilt in parallel.
 * TableCell itself (200M rows) is only read per report (unique index on report, table, row,
   column) and per region-year during a refresh; partitioning it by report year would keep those
   reads and the yearly rebuild local.
@@ -59,6 +69,7 @@ import random
 import subprocess
 import sys
 import time
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,6 +166,7 @@ def ensure_database(argv: list[str]) -> None:
 
 
 def setup_django() -> None:
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govopen.test_settings")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -267,7 +279,9 @@ def generate(target: int, *, provinces: list[str] | None = None, seed: int = 5) 
         publishers.append((f"{name}人民政府", code, "government", level))
         for dept in rnd.sample(DEPARTMENTS, min(n, len(DEPARTMENTS))):
             publishers.append((f"{name}{dept}", code, "department", level))
-    per_year_rate = target / (len(publishers) * len(YEARS))
+    # Exactly ``target`` reports: leave out randomly chosen (publisher, year) pairs (a missing report).
+    pairs = len(publishers) * len(YEARS)
+    skipped = set(rnd.sample(range(pairs), max(0, pairs - target)))
     now = datetime.datetime.now(datetime.timezone.utc)
     Publisher.objects.bulk_create(
         [
@@ -283,9 +297,7 @@ def generate(target: int, *, provinces: list[str] | None = None, seed: int = 5) 
     for year in YEARS:
         edition = fmt.edition_for_year(year)
         for pid, (name, code, kind, level) in enumerate(publishers, start=1):
-            if rid >= target:
-                break
-            if rnd.random() > min(1.0, per_year_rate * 1.0):
+            if (year - YEARS[0]) * len(publishers) + pid - 1 in skipped:
                 continue
             rid += 1
             size = sizes[level] * (5 if kind == "government" else 1)

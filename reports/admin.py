@@ -170,6 +170,12 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
         # Nothing to check is not the same as passing: old-format reports and lost tables.
         return "✓" if obj.has_cells else "—"
 
+    def delete_model(self, request, obj):
+        services.reports_delete(reports=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.reports_delete(reports=list(queryset))
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(has_cells=Exists(TableCell.objects.filter(report=OuterRef("pk"))))
 

@@ -23,6 +23,7 @@ from reports.models import (
     Section,
     TableCell,
 )
+from reports.statistics import stats_refresh_report, stats_refresh_reports
 
 Values = Mapping[tuple[str, str, str], Decimal | None]
 
@@ -86,6 +87,7 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
         sum(1 for r in fmt.check(report.edition, values) if not r.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
     )
     Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
+    stats_refresh_report(report.pk)
     return report
 
 
@@ -162,6 +164,7 @@ def report_publish(*, report: Report, date_today: bool = True) -> Report:
         report.published_on = timezone.localdate()
     report.full_clean()
     report.save()
+    stats_refresh_report(report.pk)
     return report
 
 
@@ -171,7 +174,17 @@ def report_withdraw(*, report: Report) -> Report:
     report.status = ReportStatus.WITHDRAWN
     report.full_clean()
     report.save()
+    stats_refresh_report(report.pk)
     return report
+
+
+@transaction.atomic
+def reports_delete(*, reports) -> int:
+    """Delete reports with everything they hold, and take them out of the statistics."""
+    ids = [r.pk for r in reports]
+    Report.objects.filter(pk__in=ids).delete()
+    stats_refresh_reports(ids)
+    return len(ids)
 
 
 def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
@@ -226,7 +239,9 @@ def report_import(
             raise ImportError_(
                 f"已存在同一发布机构、年度和类别的报告(编号 {existing.pk}:{existing.title}),未重复导入。"
             )
+        replaced_pk = existing.pk
         existing.delete()
+        stats_refresh_report(replaced_pk)
         replaced = True
 
     title = parsed.title or f"{name}{year or ''}年{ReportKind(kind).label}"

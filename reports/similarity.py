@@ -22,6 +22,7 @@ little to call a copy.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 import zlib
@@ -74,9 +75,9 @@ def similarity(a: bytes | None, b: bytes | None) -> float | None:
         return None
     sa, sb = set(_unpack(a)), set(_unpack(b))
     k = min(SIGNATURE_SIZE, len(sa), len(sb))
-    union_bottom = heapq.nsmallest(k, sa | sb)
-    both = sum(1 for h in union_bottom if h in sa and h in sb)
-    return both / len(union_bottom)
+    # The k smallest hashes of the union are a sample of it; count those present in both texts.
+    kth = sorted(sa | sb)[k - 1]
+    return bisect.bisect_right(sorted(sa & sb), kth) / k
 
 
 def jaccard(a: str, b: str) -> float:

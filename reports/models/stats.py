@@ -70,6 +70,10 @@ class ReportStat(models.Model):
             ),
             models.Index(fields=["year", "region_code"], name="reportstat_year_region"),
             models.Index(fields=["publisher", "year"], name="reportstat_publisher_year"),
+            # The few reports that fail a consistency rule, listed on every statistics page.
+            models.Index(
+                fields=["year", "region_code"], condition=models.Q(checks_failed__gt=0), name="reportstat_failing"
+            ),
         ]
 
     def __str__(self):

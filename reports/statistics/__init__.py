@@ -8,6 +8,6 @@ comparison, API), ``compliance`` (the compliance board), ``charts`` (server-side
 Services call :func:`stats_refresh_report` after every write to a report.
 """
 
-from reports.statistics.refresh import stats_rebuild, stats_refresh_report
+from reports.statistics.refresh import stats_deferred, stats_rebuild, stats_refresh_report, stats_refresh_reports
 
-__all__ = ["stats_rebuild", "stats_refresh_report"]
+__all__ = ["stats_deferred", "stats_rebuild", "stats_refresh_report", "stats_refresh_reports"]

@@ -76,7 +76,9 @@ def deepest_region(query: QueryDict) -> str:
 
 
 def _years(query: QueryDict, available: list[int], errors: list) -> tuple[int, int]:
-    year_from, year_to = _year(query, "year_from", errors), _year(query, "year_to", errors)
+    year_errors: list[tuple[str, str]] = []
+    year_from, year_to = _year(query, "year_from", year_errors), _year(query, "year_to", year_errors)
+    errors.extend(year_errors)
     default_from, default_to = default_year_range(available)
     if year_from is None and year_to is None:
         year_from, year_to = default_from, default_to
@@ -84,9 +86,11 @@ def _years(query: QueryDict, available: list[int], errors: list) -> tuple[int, i
         year_from = min(default_from, year_to)
     elif year_to is None:
         year_to = max(default_to, year_from)
-    if year_from > year_to and not errors:
+    if year_errors:
+        return year_from, year_to
+    if year_from > year_to:
         errors.append(("year_from", f"起始年度 {year_from} 晚于截止年度 {year_to}。"))
-    elif year_to - year_from >= MAX_SPAN and not errors:
+    elif year_to - year_from >= MAX_SPAN:
         errors.append(("year_from", f"年度范围不能超过 {MAX_SPAN} 年。"))
     return year_from, year_to
 

@@ -159,3 +159,15 @@ def test_checks_column_tells_no_tables_from_passing(admin_client, make_report):
     make_report(values=None)
     html = admin_client.get("/admin/reports/report/").content.decode()
     assert '<td class="field-checks_column">—</td>' in html
+
+
+def test_deleting_in_the_admin_takes_reports_out_of_the_statistics(admin_client, make_report):
+    from reports.models import ReportStat
+
+    report = make_report(values=balanced_values())
+    assert ReportStat.objects.filter(pk=report.pk).exists()
+    admin_client.post(
+        "/admin/reports/report/", {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"}
+    )
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert not ReportStat.objects.filter(pk=report.pk).exists()

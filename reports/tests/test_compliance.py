@@ -155,9 +155,10 @@ def test_latest_due_year():
     assert latest_due_year(D(2025, 4, 1)) == 2024
 
 
-def test_page_download_and_bad_parameters(client, counted):
+def test_page_download_and_bad_parameters(client, counted, django_assert_max_num_queries):
     counted(region="440803", publisher="霞山区教育局", year=2023, published_on=D(2024, 2, 20))
-    response = client.get("/compliance/?region=440800&year=2023")
+    with django_assert_max_num_queries(25):
+        response = client.get("/compliance/?region=440800&year=2023")
     assert response.status_code == 200
     html = response.content.decode()
     assert "逾期发布的年度报告" in html and "霞山区教育局2023年政府信息公开工作年度报告" in html

@@ -7,13 +7,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from openpyxl import load_workbook
 
 from reports import format as fmt
 from reports.models import COUNTRY_CODE, RegionYearStat, Report, ReportStat, ReportStatus, TableCell
 from reports.statistics import stats_rebuild, stats_refresh_report
 from reports.statistics.measures import MEASURES, OUTCOME_MEASURES
-from reports.statistics.selectors import scope_statistics
+from reports.statistics.selectors import scope_filter, scope_statistics
 from reports.tests.conftest import balanced_values
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,24 @@ def test_breakdown_by_child_region_and_publisher(fixture_reports):
         "湛江市霞山区人民政府",
         "湛江市赤坎区人民政府办公室",
     ]
+    assert [r.cells[2].value for r in table.rows] == [20, 13, 12, 5]
+
+
+def test_publisher_breakdown_is_cut_and_sorted_in_the_database(fixture_reports):
+    """Only the first publishers in the chosen order are read; the total still counts them all."""
+    from reports.statistics.selectors import publisher_breakdown
+
+    scope = scope_filter("440000") & Q(year__gte=2022, year__lte=2023)
+    rows, total = publisher_breakdown(scope, "received", "asc", limit=2, single=None)
+    assert total == 4
+    assert [b.agg.measure("received").total for b in rows] == [5, 12]
+    assert rows[1].agg.measure("granted").total == 7
+    rows, total = publisher_breakdown(scope, "name", "asc", limit=None, single=None)
+    assert (total, len(rows)) == (4, 4)
+    assert [b.agg.reports for b in rows] == [1, 1, 1, 1]
+    rows, _ = publisher_breakdown(scope, "failed", "desc", limit=1, single=2023)
+    city = fixture_reports["city"]
+    assert (rows[0].agg.failed, rows[0].href_params) == (1, {"publisher": city.publisher_id, "year": 2023})
 
 
 def test_failing_reports_are_listed(fixture_reports):
@@ -278,15 +297,19 @@ def test_downloads_hold_what_the_page_shows(client, fixture_reports):
     )
     sheet = book["按下级地区"]
     assert sheet["A1"].value.startswith("湛江市按县(市、区)")
+    assert scope_statistics(region=_region("440000"), year_from=2022, year_to=2022).children_label == "市(州)"
+    assert scope_statistics(region=_region("110000"), year_from=2022, year_to=2022).children_label == "县(市、区)"
+    assert scope_statistics(region=None, year_from=2022, year_to=2022).children_label == "省(自治区、直辖市)"
     names = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert {"霞山区", "赤坎区", "湛江市本级"} <= set(names)
 
 
-def test_compare_puts_regions_and_publishers_side_by_side(client, fixture_reports):
+def test_compare_puts_regions_and_publishers_side_by_side(client, fixture_reports, django_assert_max_num_queries):
     publisher = fixture_reports["qingzhen"].publisher_id
-    response = client.get(
-        f"/statistics/compare/?region=440800&region=520181&publisher={publisher}&year_from=2022&year_to=2023"
-    )
+    with django_assert_max_num_queries(20):
+        response = client.get(
+            f"/statistics/compare/?region=440800&region=520181&publisher={publisher}&year_from=2022&year_to=2023"
+        )
     assert response.status_code == 200
     comparison = response.context["comparison"]
     assert [e.name for e in comparison.entities] == ["湛江市", "清镇市", "清镇市人民政府"]
@@ -336,3 +359,44 @@ def test_rebuild_command(fixture_reports):
     call_command("rebuild_statistics", stdout=out)
     assert "已汇总 5 份年度报告" in out.getvalue()
     assert _received(COUNTRY_CODE, 2022) == 49
+
+
+def test_editions_are_summed_code_by_code(client, counted):
+    """A 2019-format report has its own codes (applications.other, proactive.*.made); each code counts its reports."""
+    v19 = balanced_values(fmt.EDITION_2019)
+    # balanced_values puts two 2021-only codes into every edition; a 2019 report cannot have them.
+    v19 = {k: v for k, v in v19.items() if fmt.TABLES["2019"][k[0]].has(k[1], k[2])}
+    v19[("applications", "granted", "natural_person")] = D(4)
+    v19[("applications", "granted", "total")] = D(5)
+    v19[("applications", "other", "natural_person")] = D(2)
+    v19[("applications", "other", "total")] = D(2)
+    v19[("proactive", "normative_documents", "published_total")] = D(30)
+    counted(region="440803", publisher="湛江市霞山区人民政府", year=2020, values=v19)
+    v21 = balanced_values()
+    v21[("applications", "granted", "natural_person")] = D(5)
+    v21[("applications", "granted", "total")] = D(6)
+    v21[("applications", "other_misc", "natural_person")] = D(1)
+    v21[("applications", "other_misc", "total")] = D(1)
+    counted(region="440803", publisher="湛江市霞山区人民政府", year=2021, values=v21)
+    data = client.get("/api/statistics/?region=440800&year_from=2020&year_to=2021").json()
+    y20, y21 = (y["values"] for y in data["years"])
+    assert y20["applications.other.total"] == {"sum": 2, "reports": 1, "reports_failing_checks": 0}
+    assert "applications.other_misc.total" not in y20
+    assert y21["applications.other_misc.total"]["sum"] == 1
+    assert "applications.other.total" not in y21
+    assert y20["proactive.normative_documents.published_total"]["sum"] == 30
+    assert "proactive.normative_documents.in_force" not in y20
+    assert y21["proactive.normative_documents.in_force"]["sum"] == 64
+    assert [y["editions"] for y in data["years"]] == [{"2019": 1}, {"2021": 1}]
+    # The 其他处理 measure takes the 2019 row and the 2021 rows alike.
+    s = scope_statistics(region=_region("440800"), year_from=2020, year_to=2021)
+    assert [s.per_year[y].measure("other").total for y in (2020, 2021)] == [2, 1]
+    assert [label for label, _, _ in s.grids()] == [fmt.EDITION_LABELS["2021"], fmt.EDITION_LABELS["2019"]]
+    html = client.get("/statistics/?region=440800&year_from=2020&year_to=2021").content.decode()
+    assert fmt.EDITION_LABELS["2019"] in html
+
+
+def test_a_region_without_reports_says_so(client, fixture_reports):
+    response = client.get("/statistics/?region=110000&year_from=2022&year_to=2023")
+    assert response.status_code == 200
+    assert "北京市在2022—2023年度没有已发布的政府信息公开工作年度报告" in response.content.decode()

@@ -11,6 +11,7 @@ from reports import services
 from reports.importers import ImportError_
 from reports.importers.dispatch import UPLOAD_SUFFIXES, iter_documents, parse_document
 from reports.models import ReportKind
+from reports.statistics import stats_deferred
 
 FAILED = "failed"
 
@@ -117,13 +118,15 @@ class Command(BaseCommand):
             "kind": opts["kind"],
             "region_code": opts["region"],
         }
-        for n, name, data, parsed in parse_all(documents(files), parse_options, opts["jobs"]):
-            if isinstance(parsed, ImportError_):
-                result = {"file": name, "ok": False, "status": FAILED, "error": str(parsed)}
-            else:
-                result = self.import_one(name, data, parsed)
-            self.report(result)
-            self.show_progress(n, len(files))
+        # Statistics are brought up to date once, for all imported reports, when the batch ends.
+        with stats_deferred():
+            for n, name, data, parsed in parse_all(documents(files), parse_options, opts["jobs"]):
+                if isinstance(parsed, ImportError_):
+                    result = {"file": name, "ok": False, "status": FAILED, "error": str(parsed)}
+                else:
+                    result = self.import_one(name, data, parsed)
+                self.report(result)
+                self.show_progress(n, len(files))
         self.finish()
 
     def import_one(self, name: str, data: bytes, parsed) -> dict:

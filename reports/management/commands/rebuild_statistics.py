@@ -17,5 +17,7 @@ class Command(BaseCommand):
 
         reports, rows = stats_rebuild(progress=progress)
         self.stdout.write(
-            self.style.SUCCESS(f"已汇总 {reports} 份年度报告,{rows} 条地区年度数据,用时 {time.perf_counter() - start:.1f} 秒。")
+            self.style.SUCCESS(
+                f"已汇总 {reports} 份年度报告,{rows} 条地区年度数据,用时 {time.perf_counter() - start:.1f} 秒。"
+            )
         )
