@@ -26,3 +26,9 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+bench: setup
+	@echo "Benchmarks (each prints its figures; they take minutes and start their own PostgreSQL):"
+	@echo "  $(PY) bench/bench_import.py        # documents per second, peak memory"
+	@echo "  $(PY) bench/bench_downloads.py     # PDF first/cached, 100k-report CSV export"
+	@echo "  $(PY) bench/bench_statistics.py    # statistics/compliance pages over 100k reports"
