@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -56,7 +57,17 @@ class Report(models.Model):
         choices=[(e, fmt.EDITION_LABELS[e]) for e in fmt.EDITIONS],
         default=fmt.EDITION_2021,
     )
-    year = models.PositiveSmallIntegerField("年度", null=True, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(
+        "年度",
+        null=True,
+        blank=True,
+        db_index=True,
+        # Checked in Python too, so that imports need not ask the database (see report_year_plausible).
+        validators=[
+            MinValueValidator(1990, "年度应在1990至2100之间。"),
+            MaxValueValidator(2100, "年度应在1990至2100之间。"),
+        ],
+    )
     title = models.CharField("标题", max_length=300)
     publisher = models.ForeignKey(
         "reports.Publisher",

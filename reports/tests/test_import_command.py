@@ -144,3 +144,9 @@ def test_imported_and_published_reports_reach_the_statistics(client):
     services.report_withdraw(report=report)
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
     assert year["reports"] == 0
+
+
+def test_implausible_year_is_refused():
+    ok, (result,) = run_import(str(seed("004")), "--year", "1800")
+    assert not ok and "年度应在1990至2100之间" in result["error"]
+    assert Report.objects.count() == 0
