@@ -73,6 +73,13 @@ def _search_text(report: Report, sections) -> str:
     return "\n".join([report.title, report.publisher.name] + [f"{s.heading}\n{s.body}" for s in sections])
 
 
+def _checks_failed(report: Report, values: Values) -> int:
+    """How many consistency rules the report's numbers break (only annual reports have the tables)."""
+    if report.kind != ReportKind.ANNUAL_REPORT:
+        return 0
+    return sum(1 for r in fmt.check(report.edition, values) if not r.ok)
+
+
 def report_refresh_derived(*, report: Report, sections=None, values: Values | None = None) -> Report:
     """Recompute the stored search text and the number of failed consistency rules.
 
@@ -83,9 +90,7 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
     if values is None:
         values = {(t, r, c): v for t, r, c, v in report.cells.values_list("table", "row", "column", "value")}
     report.search_text = _search_text(report, sections)
-    report.checks_failed = (
-        sum(1 for r in fmt.check(report.edition, values) if not r.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
-    )
+    report.checks_failed = _checks_failed(report, values)
     Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
     stats_refresh_report(report.pk)
     return report
@@ -274,9 +279,7 @@ def report_import(
         report.original_file.save(original_name or "original.txt", ContentFile(original_bytes), save=False)
     # Search text and failed checks are known before the save: no second write (bulk imports).
     report.search_text = _search_text(report, parsed.sections)
-    report.checks_failed = (
-        sum(1 for r in fmt.check(edition, parsed.values) if not r.ok) if kind == ReportKind.ANNUAL_REPORT else 0
-    )
+    report.checks_failed = _checks_failed(report, parsed.values)
     report.save()
     Section.objects.bulk_create(
         Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
