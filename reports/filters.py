@@ -34,6 +34,23 @@ class ReportFilter(django_filters.FilterSet):
         max_value=2100,
         error_messages={"invalid": "年度应为四位数字,如 2023。"},
     )
+    # A range of years, for links from the statistics (a figure summed over several years).
+    year_from = IntegerFilter(
+        label="起始年度",
+        field_name="year",
+        lookup_expr="gte",
+        min_value=1990,
+        max_value=2100,
+        error_messages={"invalid": "起始年度应为四位数字,如 2019。"},
+    )
+    year_to = IntegerFilter(
+        label="截止年度",
+        field_name="year",
+        lookup_expr="lte",
+        min_value=1990,
+        max_value=2100,
+        error_messages={"invalid": "截止年度应为四位数字,如 2023。"},
+    )
     kind = django_filters.ChoiceFilter(label="类别", choices=ReportKind.choices, empty_label="全部类别")
     publisher = django_filters.ModelChoiceFilter(
         label="发布机构",
@@ -43,7 +60,7 @@ class ReportFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        fields = ["q", "region", "year", "kind", "publisher"]
+        fields = ["q", "region", "year", "year_from", "year_to", "kind", "publisher"]
 
     def filter_q(self, qs, name, value):
         return search_reports(qs, value)

@@ -60,7 +60,10 @@ def default_year_range(years: list[int], *, span: int = 5) -> tuple[int, int]:
 
 
 def list_url(**params) -> str:
-    """The public report list filtered to the reports behind a figure."""
+    """The public report list filtered to the reports behind a figure (a range of years as year_from/year_to)."""
+    if params.get("year_from") is not None and params.get("year_from") == params.get("year_to"):
+        params["year"] = params.pop("year_from")
+        params.pop("year_to")
     query = {"kind": ReportKind.ANNUAL_REPORT, **{k: v for k, v in params.items() if v not in (None, "")}}
     return f"{reverse('reports:list')}?{urlencode(query)}"
 
@@ -256,7 +259,7 @@ def scope_statistics(
                         child,
                         tree.name(child),
                         Agg.total(child_rows[child].values()),
-                        href_params={"region": child, "year": single},
+                        href_params={"region": child, "year_from": year_from, "year_to": year_to},
                         select=("region", child),
                     )
                 )
@@ -266,7 +269,9 @@ def scope_statistics(
                 children.append(Breakdown(code, f"{tree.name(code)}本级", Agg.total(own.values()), own=True))
 
     scope_q = scope_filter(code) & Q(year__gte=year_from, year__lte=year_to)
-    publishers, publishers_total = publisher_breakdown(scope_q, psort, porder, limit=publisher_limit, single=single)
+    publishers, publishers_total = publisher_breakdown(
+        scope_q, psort, porder, limit=publisher_limit, single=single, years=(year_from, year_to)
+    )
     failing_qs = ReportStat.objects.filter(scope_q, checks_failed__gt=0)
     failing = list(
         failing_qs.select_related("report", "publisher").order_by("-year", "region_code", "report_id")[:FAILING_LIMIT]
@@ -292,7 +297,7 @@ def scope_statistics(
 
 
 def publisher_breakdown(
-    scope_q: Q, sort: str, order: str, *, limit: int | None, single: int | None
+    scope_q: Q, sort: str, order: str, *, limit: int | None, single: int | None, years: tuple[int, int] | None = None
 ) -> tuple[list[Breakdown], int]:
     """Publishers of the scope with their counts and measures, sorted and cut in the database.
 
@@ -325,7 +330,15 @@ def publisher_breakdown(
                 agg.measures[m.key] = [int(row[f"s_{m.key}"]), row[f"n_{m.key}"], row[f"f_{m.key}"]]
         pid = row["publisher_id"]
         out.append(
-            Breakdown(str(pid), "", agg, href_params={"publisher": pid, "year": single}, select=("publisher", str(pid)))
+            Breakdown(
+                str(pid),
+                "",
+                agg,
+                href_params={"publisher": pid, "year_from": years[0], "year_to": years[1]}
+                if years
+                else {"publisher": pid, "year": single},
+                select=("publisher", str(pid)),
+            )
         )
     return out, total
 
@@ -590,7 +603,7 @@ def compare_statistics(
                 tree.full_name(r.code),
                 per_year,
                 Agg.total(per_year.values()),
-                list_url(region=r.code),
+                list_url(region=r.code, year_from=year_from, year_to=year_to),
             )
         )
     for p in publishers:
@@ -603,7 +616,7 @@ def compare_statistics(
                 tree.full_name(p.region_id),
                 per_year,
                 Agg.total(per_year.values()),
-                list_url(publisher=p.pk),
+                list_url(publisher=p.pk, year_from=year_from, year_to=year_to),
             )
         )
     return Comparison(entities, year_from, year_to)

@@ -400,3 +400,13 @@ def test_a_region_without_reports_says_so(client, fixture_reports):
     response = client.get("/statistics/?region=110000&year_from=2022&year_to=2023")
     assert response.status_code == 200
     assert "北京市在2022—2023年度没有已发布的政府信息公开工作年度报告" in response.content.decode()
+
+
+def test_figures_over_several_years_link_to_exactly_those_years():
+    """A figure summed over 2021–2023 opens the list for 2021–2023; a single year opens that year."""
+    from reports.statistics.selectors import list_url
+
+    assert list_url(region="440800", year_from=2021, year_to=2023) == (
+        "/reports/?kind=annual_report&region=440800&year_from=2021&year_to=2023"
+    )
+    assert list_url(publisher=7, year_from=2022, year_to=2022) == "/reports/?kind=annual_report&publisher=7&year=2022"

@@ -216,3 +216,14 @@ def test_old_format_report_shows_free_tables_and_no_standard_tables(client, make
     assert '<th scope="col">项目</th>' in html and "<td>6</td>" in html
     assert "cell-grid" not in html and "data-code" not in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_year_range_filter_for_links_from_the_statistics(client, make_report):
+    """year_from/year_to select a range of years (the statistics link a multi-year figure so)."""
+    for year in (2019, 2021, 2023):
+        make_report(year=year)
+    response = client.get("/reports/?year_from=2020&year_to=2023")
+    assert sorted(r.year for r in response.context["page"].object_list) == [2021, 2023]
+    assert "年度范围:2020—2023" in response.content.decode()
+    bad = client.get("/reports/?year_from=20x0")
+    assert bad.status_code == 200 and "起始年度" in " ".join(bad.context["errors"])
