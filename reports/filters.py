@@ -2,21 +2,29 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 
-from reports.models import Publisher, Region, ReportKind
+from reports.models import Publisher, ReportKind
 from reports.search import search_reports
+from reports.services import region_get
 
 
 def _validate_region(code: str) -> None:
-    if not (len(code) == 6 and code.isdigit()):
-        raise ValidationError(f"地区代码“{code}”格式不正确,应为六位数字。")
-    if not Region.objects.filter(code=code).exists():
-        raise ValidationError(f"地区代码“{code}”不存在。")
+    region_get(code=code)
 
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+def year_filter(label: str, lookup: str, example: int) -> IntegerFilter:
+    return IntegerFilter(
+        label=label,
+        field_name="year",
+        lookup_expr=lookup,
+        min_value=1990,
+        max_value=2100,
+        error_messages={"invalid": f"{label}应为四位数字,如 {example}。"},
+    )
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -27,30 +35,10 @@ class ReportFilter(django_filters.FilterSet):
         validators=[_validate_region],
         max_length=6,
     )
-    year = IntegerFilter(
-        label="年度",
-        field_name="year",
-        min_value=1990,
-        max_value=2100,
-        error_messages={"invalid": "年度应为四位数字,如 2023。"},
-    )
+    year = year_filter("年度", "exact", 2023)
     # A range of years, for links from the statistics (a figure summed over several years).
-    year_from = IntegerFilter(
-        label="起始年度",
-        field_name="year",
-        lookup_expr="gte",
-        min_value=1990,
-        max_value=2100,
-        error_messages={"invalid": "起始年度应为四位数字,如 2019。"},
-    )
-    year_to = IntegerFilter(
-        label="截止年度",
-        field_name="year",
-        lookup_expr="lte",
-        min_value=1990,
-        max_value=2100,
-        error_messages={"invalid": "截止年度应为四位数字,如 2023。"},
-    )
+    year_from = year_filter("起始年度", "gte", 2019)
+    year_to = year_filter("截止年度", "lte", 2023)
     kind = django_filters.ChoiceFilter(label="类别", choices=ReportKind.choices, empty_label="全部类别")
     publisher = django_filters.ModelChoiceFilter(
         label="发布机构",

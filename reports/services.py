@@ -32,11 +32,11 @@ def region_get(*, code: str) -> Region:
     """The region with GB/T 2260 ``code``, or a ValidationError that names it."""
     code = (code or "").strip()
     if not (len(code) == 6 and code.isdigit()):
-        raise ValidationError(f"地区代码“{code}”无效:应为六位数字的行政区划代码。")
+        raise ValidationError(f"地区代码“{code}”格式不正确,应为六位数字的行政区划代码,如 440800。")
     try:
         return Region.objects.get(code=code)
     except Region.DoesNotExist:
-        raise ValidationError(f"地区代码“{code}”不在行政区划代码表中。") from None
+        raise ValidationError(f"地区代码“{code}”不存在:不在行政区划代码表中。") from None
 
 
 def publisher_get_or_create(*, name: str, region: Region) -> Publisher:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from reports.models import Publisher, Region
+from reports.services import region_get
 from reports.statistics.selectors import SORT_KEYS, default_year_range
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -49,14 +51,11 @@ class ScopeParams:
 
 
 def _region(code: str, errors: list, name: str = "region") -> Region | None:
-    code = code.strip()
-    if not (len(code) == 6 and code.isdigit()):
-        errors.append((name, f"地区代码“{code}”无效,应为六位数字的行政区划代码,如 440800。"))
+    try:
+        return region_get(code=code)
+    except ValidationError as e:
+        errors.append((name, e.messages[0]))
         return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        errors.append((name, f"地区代码“{code}”不在行政区划代码表中。"))
-    return region
 
 
 def _year(query: QueryDict, name: str, errors: list) -> int | None:
