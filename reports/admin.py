@@ -22,15 +22,7 @@ def cell_field_name(table: str, row: str, column: str) -> str:
 
 
 # The union of both editions' codes: switching a report's edition keeps the form's fields valid.
-ALL_CELL_CODES = sorted({code for e in (fmt.EDITION_2021, fmt.EDITION_2019) for code in fmt.all_codes(e)})
-
-
-def _kind(table: str, row: str, column: str) -> str:
-    for edition in (fmt.EDITION_2021, fmt.EDITION_2019):
-        tables = fmt.tables_for(edition)
-        if tables[table].has(row, column):
-            return tables[table].column(row, column).kind
-    return fmt.INTEGER
+ALL_CELL_CODES = fmt.editor_codes()
 
 
 class ReportAdminForm(forms.ModelForm):
@@ -49,7 +41,7 @@ class ReportAdminForm(forms.ModelForm):
                 max_digits=16,
                 decimal_places=2,
                 label=f"{table}.{row}.{column}",
-                initial=fmt.format_value(values.get((table, row, column)), _kind(table, row, column)),
+                initial=fmt.format_value(values.get((table, row, column)), fmt.code_kind((table, row, column))),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "cell-input"}),
             )
 
@@ -61,11 +53,9 @@ class ReportAdminForm(forms.ModelForm):
             value = cleaned.get(cell_field_name(table, row, column))
             if value is None or table not in tables or not tables[table].has(row, column):
                 continue
-            if tables[table].column(row, column).kind == fmt.INTEGER and value != value.to_integral_value():
-                self.add_error(
-                    cell_field_name(table, row, column),
-                    f"{tables[table].cell_label(row, column)}: 应为整数",
-                )
+            problem = fmt.number_error(value, tables[table].column(row, column).kind)
+            if problem:
+                self.add_error(cell_field_name(table, row, column), f"{tables[table].cell_label(row, column)}: {problem}")
         return cleaned
 
     def cell_values(self, edition: str) -> dict:

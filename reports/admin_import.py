@@ -176,8 +176,8 @@ class DocumentForm(forms.Form):
     year = forms.IntegerField(
         label="年度",
         required=False,
-        min_value=1990,
-        max_value=2100,
+        min_value=fmt.FIRST_YEAR,
+        max_value=fmt.LAST_YEAR,
         widget=forms.NumberInput(attrs={"style": "width:6em"}),
     )
     kind = forms.ChoiceField(label="类别", choices=ReportKind.choices)

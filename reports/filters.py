@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from reports import format as fmt
 from reports.models import Publisher, ReportKind
 from reports.search import search_reports
 from reports.services import region_get
@@ -21,8 +22,8 @@ def year_filter(label: str, lookup: str, example: int) -> IntegerFilter:
         label=label,
         field_name="year",
         lookup_expr=lookup,
-        min_value=1990,
-        max_value=2100,
+        min_value=fmt.FIRST_YEAR,
+        max_value=fmt.LAST_YEAR,
         error_messages={"invalid": f"{label}应为四位数字,如 {example}。"},
     )
 

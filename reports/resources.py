@@ -17,7 +17,6 @@ a file with an error changes nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
@@ -25,15 +24,8 @@ from import_export import fields, resources, widgets
 
 from reports import format as fmt
 from reports import services
-from reports.importers.tables import parse_value
 from reports.models import Region, Report, ReportStatus, TableCell
 
-# Every code of both editions, with the kind of its column (integer or amount).
-_KINDS = {
-    (t, r, c): fmt.tables_for(e)[t].column(r, c).kind
-    for e in (fmt.EDITION_2021, fmt.EDITION_2019)
-    for t, r, c in fmt.all_codes(e)
-}
 # Reading order of the national format, for a sheet that reads like the report.
 _ORDER = {code: i for i, code in enumerate(dict.fromkeys(c for e in fmt.EDITIONS for c in fmt.all_codes(e)))}
 
@@ -48,14 +40,14 @@ class CellValueWidget(widgets.Widget):
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))  # spreadsheet programs hand integers over as floats
         try:
-            return parse_value(text)
+            return fmt.parse_value(text)
         except ValueError:
             raise ValueError(f"“{text}”不是数字") from None
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        kind = _KINDS.get((obj.table, obj.row, obj.column), fmt.INTEGER) if obj is not None else fmt.INTEGER
+        kind = fmt.code_kind((obj.table, obj.row, obj.column)) if obj is not None else fmt.INTEGER
         return fmt.format_value(value, kind)
 
 
@@ -157,11 +149,9 @@ class TableCellResource(resources.ModelResource):
         except ValueError as e:
             errors["value"] = str(e)
         else:
-            kind = _KINDS.get(code)
-            if value is not None and kind == fmt.INTEGER and value != value.to_integral_value():
-                errors["value"] = f"“{row.get('value')}”应为整数"
-            elif value is not None and abs(value) >= Decimal("1e14"):
-                errors["value"] = f"“{row.get('value')}”数值过大"
+            problem = fmt.number_error(value, fmt.code_kind(code))
+            if problem:
+                errors["value"] = f"“{row.get('value')}”{problem}"
         if errors:
             raise ValidationError(errors)
 

@@ -52,19 +52,7 @@ def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
 
 def report_values_validate(*, edition: str, values: Values) -> None:
     """Every code must belong to the edition's tables; amounts and counts must be sane."""
-    tables = fmt.tables_for(edition)
-    errors = []
-    for (table, row, column), value in values.items():
-        if table not in tables or not tables[table].has(row, column):
-            errors.append(f"{table}.{row}.{column} 不是{fmt.EDITION_LABELS.get(edition, edition)}中的表格项")
-            continue
-        if value is None:
-            continue
-        kind = tables[table].column(row, column).kind
-        if kind == fmt.INTEGER and value != value.to_integral_value():
-            errors.append(f"{tables[table].cell_label(row, column)}: 应为整数,而不是 {value}")
-        if abs(value) >= Decimal("1e14"):
-            errors.append(f"{tables[table].cell_label(row, column)}: 数值过大 ({value})")
+    errors = fmt.value_errors(edition, values)
     if errors:
         raise ValidationError(errors)
 
@@ -77,7 +65,7 @@ def _checks_failed(report: Report, values: Values) -> int:
     """How many consistency rules the report's numbers break (only annual reports have the tables)."""
     if report.kind != ReportKind.ANNUAL_REPORT:
         return 0
-    return sum(1 for r in fmt.check(report.edition, values) if not r.ok)
+    return fmt.failed_count(report.edition, values)
 
 
 def report_refresh_derived(*, report: Report, sections=None, values: Values | None = None) -> Report:

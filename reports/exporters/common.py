@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -169,20 +168,6 @@ def content_disposition(filename: str, fallback: str, *, inline: bool = False) -
 # --- Values ------------------------------------------------------------------------------
 
 
-def cell_number(value: Decimal | None, kind: str):
-    """A table number as a spreadsheet value: int for counts, Decimal for 万元 amounts."""
-    if value is None:
-        return None
-    if kind == fmt.AMOUNT:
-        return value.quantize(Decimal("0.01"))
-    return int(value)
-
-
-def long_value(value: Decimal | None, kind: str) -> str:
-    """A number as text in the long form (amounts as decimal strings, as in the JSON)."""
-    return fmt.format_value(value, kind)
-
-
 @lru_cache(maxsize=None)
 def code_order(edition: str) -> dict[tuple[str, str, str], tuple[int, str]]:
     """Each (table, row, column) code of an edition -> (reading position, column kind)."""
@@ -208,7 +193,7 @@ def long_rows(
         pos = order.get(code)
         if pos is None or value is None:
             continue
-        rows.append((pos[0], (report_id, year or "", region_code, *code, long_value(value, pos[1]))))
+        rows.append((pos[0], (report_id, year or "", region_code, *code, fmt.format_value(value, pos[1]))))
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]
 
@@ -218,38 +203,7 @@ def report_long_rows(data: ReportExport) -> list[tuple]:
     return long_rows(report.pk, report.year, report.region_id, report.edition, data.values.items())
 
 
-# --- The official grid placed on a rectangle (for Word and Excel) -----------------------------
-
-
-@dataclass
-class PlacedCell:
-    row: int
-    col: int
-    cell: fmt.Cell
-    header_row: bool  # part of the table head (repeated on each page in Word)
-
-
-def place_grid(grid: fmt.Grid) -> tuple[list[PlacedCell], int, int]:
-    """Positions of the grid's cells on a rectangle, honouring rowspan/colspan as HTML does.
-
-    Returns the placed cells, the number of rows and the number of columns.
-    """
-    rows = [(r, True) for r in grid.head] + [(r, False) for r in grid.body]
-    taken: set[tuple[int, int]] = set()
-    placed: list[PlacedCell] = []
-    width = 0
-    for i, (cells, is_head) in enumerate(rows):
-        col = 0
-        for cell in cells:
-            while (i, col) in taken:
-                col += 1
-            placed.append(PlacedCell(i, col, cell, is_head))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((i + dr, col + dc))
-            col += cell.colspan
-            width = max(width, col)
-    return placed, len(rows), width
+# --- Helpers ------------------------------------------------------------------------------
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:
@@ -263,7 +217,7 @@ def chunked(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def column_weights(placed: list[PlacedCell], width: int) -> list[int]:
+def column_weights(placed: list[fmt.PlacedCell], width: int) -> list[int]:
     """Relative column widths of a placed grid, from the text it must hold.
 
     A tall label (三、本年度办理结果 spans 22 rows) may wrap to a narrow band; a head label may take

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports import format as fmt
-from reports.exporters.common import ReportExport, column_weights, place_grid, title_lines
+from reports.exporters.common import ReportExport, column_weights, title_lines
 from reports.templatetags.govopen import section_blocks
 
 BODY_FONT = "仿宋"
@@ -184,7 +184,7 @@ def _widths(weights: list[int]) -> list[int]:
 
 def add_grid_table(doc, grid: fmt.Grid, values: dict) -> None:
     """One standard table in the official grid: merged cells, head rows repeated on each page."""
-    placed, n_rows, width = place_grid(grid)
+    placed, n_rows, width = fmt.place_grid(grid)
     table = doc.add_table(rows=n_rows, cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

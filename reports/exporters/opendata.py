@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from reports import format as fmt
 from reports.models import Report, ReportKind
-
-
-def _number(value: Decimal | None, kind: str):
-    if value is None:
-        return None
-    if kind == fmt.AMOUNT:
-        return fmt.format_value(value, fmt.AMOUNT)
-    return int(value)
 
 
 def tables_json(report: Report, values: dict) -> dict:
@@ -26,7 +17,7 @@ def tables_json(report: Report, values: dict) -> dict:
         rows: dict[str, dict] = {}
         for row in table.all_rows():
             rows[row.code] = {
-                col.code: _number(values.get((table.code, row.code, col.code)), col.kind)
+                col.code: fmt.json_number(values.get((table.code, row.code, col.code)), col.kind)
                 for col in table.columns_of(row.code)
             }
         out[table.code] = rows

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from reports import format as fmt
 from reports import selectors
-from reports.exporters.common import ReportExport, column_weights, place_grid, title_lines
+from reports.exporters.common import ReportExport, column_weights, title_lines
 
 
 @dataclass
@@ -26,7 +27,7 @@ def print_tables(data: ReportExport) -> list[PrintTable]:
     after = {t.table.code for t in data.tables_after}
     out = []
     for t in data.tables:
-        placed, _, width = place_grid(t.grid)
+        placed, _, width = fmt.place_grid(t.grid)
         weights = column_weights(placed, width)
         total = sum(weights)
         widths = [round(100 * w / total, 2) for w in weights]

@@ -19,10 +19,8 @@ from reports import format as fmt
 from reports.exporters.common import (
     LONG_HEADER,
     ReportExport,
-    cell_number,
     code_order,
     column_weights,
-    place_grid,
     report_long_rows,
 )
 
@@ -44,7 +42,7 @@ def sheet_title(text: str) -> str:
 
 def write_grid(ws, grid: fmt.Grid, values: dict, *, top: int = 1) -> int:
     """Draw a table's official grid from row ``top``; returns the first row below it."""
-    placed, n_rows, width = place_grid(grid)
+    placed, n_rows, width = fmt.place_grid(grid)
     for p in placed:
         c = p.cell
         row, col = top + p.row, 1 + p.col
@@ -62,7 +60,7 @@ def write_grid(ws, grid: fmt.Grid, values: dict, *, top: int = 1) -> int:
             if p.header_row:
                 cell.font = BOLD
         else:
-            cell.value = cell_number(values.get(c.code), c.kind)
+            cell.value = fmt.spreadsheet_number(values.get(c.code), c.kind)
             cell.number_format = NUMBER_FORMATS[c.kind]
             cell.alignment = CENTER
     widths = [max(8.0, w * 2.6) for w in column_weights(placed, width)]
@@ -87,7 +85,7 @@ def render_xlsx(data: ReportExport) -> bytes:
     wb.remove(wb.active)
     for t in data.tables:
         ws = wb.create_sheet(sheet_title(t.table.caption))
-        _, _, width = place_grid(t.grid)
+        _, _, width = fmt.place_grid(t.grid)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         ws.cell(1, 1, report.title).font = TITLE
         ws.cell(1, 1).alignment = CENTER
@@ -117,7 +115,7 @@ def render_xlsx(data: ReportExport) -> bytes:
     order = code_order(report.edition)
     for row in report_long_rows(data):
         code = (row[3], row[4], row[5])
-        ws.append([row[0], row[1] or None, *row[2:6], cell_number(data.values[code], order[code][1])])
+        ws.append([row[0], row[1] or None, *row[2:6], fmt.spreadsheet_number(data.values[code], order[code][1])])
     for cell in ws[1]:
         cell.font = BOLD
     ws.freeze_panes = "A2"

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from charset_normalizer import from_bytes
 
+from reports.format.values import compact
 from reports.importers.base import ImportError_
 
 # --- Decoding -------------------------------------------------------------------------------
@@ -188,13 +188,6 @@ def normalize_text(text: str) -> str:
 _NUMERALS = "一二三四五六七八九十"
 # Leading numbering of a heading or a table label: 一、 (三) 1. 1、 ①
 _NUMBERING = re.compile(rf"^(?:[{_NUMERALS}]+[、.]|\([{_NUMERALS}\d]+\)|\d+[.、)](?!\d)|[\u2460-\u2473])")
-_QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』"))
-
-
-def compact(text: str) -> str:
-    """NFKC (full/half width alike) without any whitespace or quote marks."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return re.sub(r"\s+", "", text)
 
 
 def label_key(text: str) -> str:

@@ -15,71 +15,17 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from reports import format as fmt
+from reports.format.values import compact, is_value, parse_value
 from reports.importers.normalize import (
-    compact,
     label_key,
     split_numbering,
     strip_numbering,
 )
 
 Key = tuple[str, str, str]
-
-# --- Cell values ----------------------------------------------------------------------------
-
-# What a report writes in a cell it leaves blank.
-_BLANK = re.compile(r"^(?:[-—–―‐−~/\\]+|无)?$")
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_THOUSANDS = re.compile(r"(?<=\d)[,,](?=\d{3}(?!\d))")
-_UNIT = re.compile(r"(?:万元|元|件|个|次|条|项|宗)$")
-
-
-_NOT_A_NUMBER = object()
-
-
-def parse_value(text: str) -> Decimal | None:
-    """A cell's number: ``39,908`` -> 39908, ``—``/``无``/blank -> None; ValueError if it is a label."""
-    # Only short texts are cached: cells repeat across reports, paragraphs of prose do not.
-    value = _parse_value(text) if len(text) <= 64 else _uncached_or_marker(text)
-    if value is _NOT_A_NUMBER:
-        raise ValueError(f"not a number: {text!r}")
-    return value
-
-
-def _uncached_or_marker(text: str):
-    try:
-        return _parse_uncached(text)
-    except ValueError:
-        return _NOT_A_NUMBER
-
-
-# Cached: the same cell texts (0, —, 总计 …) come back in every table of every report.
-_parse_value = functools.lru_cache(maxsize=16384)(_uncached_or_marker)
-
-
-def _parse_uncached(text: str) -> Decimal | None:
-    s = _THOUSANDS.sub("", compact(text).replace("\u2212", "-"))
-    if _BLANK.match(s):
-        return None
-    s = _UNIT.sub("", s)
-    if not _NUMBER.match(s):
-        raise ValueError(f"not a number: {text!r}")
-    try:
-        return Decimal(s)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValueError(f"not a number: {text!r}") from exc
-
-
-def is_value(text: str) -> bool:
-    """True for a number or a blank marker, False for a label."""
-    try:
-        parse_value(text)
-    except ValueError:
-        return False
-    return True
-
 
 # --- Label matching -------------------------------------------------------------------------
 

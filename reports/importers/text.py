@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from reports import format as fmt
+from reports.format.values import compact, is_value, plausible_year
 from reports.importers.base import ImportError_, ParsedFreeTable, ParsedReport, ParsedSection
-from reports.importers.normalize import compact, decode_bytes, normalize_text
+from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.regions import region_index
 from reports.importers.tables import (
     Grid,
@@ -27,7 +28,6 @@ from reports.importers.tables import (
     grid_rows,
     grid_texts,
     is_table_cell,
-    is_value,
     read_grid,
     read_table,
     split_label_numbers,
@@ -79,10 +79,6 @@ def parse_date(text: str) -> datetime.date | None:
         return datetime.date(*parts)  # type: ignore[arg-type]
     except ValueError:
         return None
-
-
-def plausible_year(year: int | None) -> bool:
-    return year is not None and 1990 <= year <= 2100
 
 
 # A body that publishes documents: the name ends like an organ.

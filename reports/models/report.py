@@ -64,8 +64,8 @@ class Report(models.Model):
         db_index=True,
         # Checked in Python too, so that imports need not ask the database (see report_year_plausible).
         validators=[
-            MinValueValidator(1990, "年度应在1990至2100之间。"),
-            MaxValueValidator(2100, "年度应在1990至2100之间。"),
+            MinValueValidator(fmt.FIRST_YEAR, fmt.YEAR_RANGE_MESSAGE),
+            MaxValueValidator(fmt.LAST_YEAR, fmt.YEAR_RANGE_MESSAGE),
         ],
     )
     title = models.CharField("标题", max_length=300)
@@ -108,9 +108,9 @@ class Report(models.Model):
                 violation_error_message="该发布机构这一年度已有一份已发布的年度报告。",
             ),
             models.CheckConstraint(
-                condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=fmt.FIRST_YEAR, year__lte=fmt.LAST_YEAR),
                 name="report_year_plausible",
-                violation_error_message="年度应在1990至2100之间。",
+                violation_error_message=fmt.YEAR_RANGE_MESSAGE,
             ),
         ]
         indexes = [

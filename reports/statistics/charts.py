@@ -9,29 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from reports import format as fmt
 
 # Distinct in colour and in lightness, so a grey print still tells neighbours apart.
 PALETTE = ("#b1121c", "#164c8f", "#e0a400", "#23783a", "#6b3fa0", "#7a8794", "#d4607a", "#1b9aaa")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square", "triangle", "diamond")
-
-
-def display_number(value, kind: str = fmt.INTEGER) -> str:
-    """A figure as people read it: thousands separated, amounts with two decimals."""
-    if value is None:
-        return ""
-    text = fmt.format_value(Decimal(value), kind)
-    whole, dot, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ",".join(groups) + (dot + frac if dot else "")
 
 
 def nice_ticks(vmax: float, count: int = 4) -> list[float]:
@@ -100,7 +83,7 @@ def bar_chart(title: str, items: list[tuple[str, object, str]], *, width: int = 
     ticks = nice_ticks(max(values))
     scale = chart.plot["h"] / ticks[-1]
     base = top + chart.plot["h"]
-    chart.ticks = [Tick(base - t * scale, display_number(int(t))) for t in ticks]
+    chart.ticks = [Tick(base - t * scale, fmt.display_number(int(t))) for t in ticks]
     slot = chart.plot["w"] / len(items)
     w = min(slot * 0.62, 56)
     for i, ((label, value, href), v) in enumerate(zip(items, values, strict=True)):
@@ -113,7 +96,7 @@ def bar_chart(title: str, items: list[tuple[str, object, str]], *, width: int = 
                 w,
                 h,
                 label,
-                display_number(value),
+                fmt.display_number(value),
                 href,
                 PALETTE[1],
                 x + w / 2,
@@ -146,7 +129,7 @@ def hbar_chart(title: str, items: list[tuple[str, object, str]], *, width: int =
                 w,
                 row - 8,
                 label,
-                display_number(value),
+                fmt.display_number(value),
                 href,
                 PALETTE[0],
                 label_w + w + 5,
@@ -195,7 +178,7 @@ def stacked_chart(
             }
         )
     chart.summary = ";".join(
-        f"{label}:" + "、".join(f"{n} {display_number(v)}" for n, v in parts) for label, parts in rows
+        f"{label}:" + "、".join(f"{n} {fmt.display_number(v)}" for n, v in parts) for label, parts in rows
     )
     return chart
 
@@ -216,12 +199,12 @@ def line_chart(
     ticks = nice_ticks(max(values))
     scale = chart.plot["h"] / ticks[-1]
     base = top + chart.plot["h"]
-    chart.ticks = [Tick(base - t * scale, display_number(int(t))) for t in ticks]
+    chart.ticks = [Tick(base - t * scale, fmt.display_number(int(t))) for t in ticks]
     step = chart.plot["w"] / max(len(x_labels), 1)
     xs = [left + step * (i + 0.5) for i in range(len(x_labels))]
     chart.x_labels = [Tick(x, label) for x, label in zip(xs, x_labels, strict=True)]
     for k, (name, vs) in enumerate(series):
-        points = [(x, base - _num(v) * scale, display_number(v)) for x, v in zip(xs, vs, strict=True) if v is not None]
+        points = [(x, base - _num(v) * scale, fmt.display_number(v)) for x, v in zip(xs, vs, strict=True) if v is not None]
         chart.lines.append(
             {
                 "name": name,
@@ -242,7 +225,7 @@ def line_chart(
             }
         )
     chart.summary = ";".join(
-        f"{name}:" + "、".join(f"{x} {display_number(v) or '无'}" for x, v in zip(x_labels, vs, strict=True))
+        f"{name}:" + "、".join(f"{x} {fmt.display_number(v) or '无'}" for x, v in zip(x_labels, vs, strict=True))
         for name, vs in series
     )
     return chart

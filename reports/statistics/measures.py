@@ -85,15 +85,3 @@ def code_label(code: Code, *, short: bool = False) -> str:
     return label if short else f"{table.short} {label}"
 
 
-def code_kind(code: Code) -> str:
-    return fmt.code_table(code)[1].column(code[1], code[2]).kind
-
-
-def code_editions(code: Code) -> tuple[str, ...]:
-    """The editions whose tables have ``code``."""
-    out = []
-    for edition in (fmt.EDITION_2021, fmt.EDITION_2019):
-        table = fmt.tables_for(edition).get(code[0])
-        if table is not None and table.has(code[1], code[2]):
-            out.append(edition)
-    return tuple(out)

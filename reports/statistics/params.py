@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from reports import format as fmt
 from reports.models import Publisher, Region
 from reports.services import region_get
 from reports.statistics.selectors import SORT_KEYS, default_year_range
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_SPAN = 30
 MAX_ENTITIES = 6
 
@@ -62,8 +62,8 @@ def _year(query: QueryDict, name: str, errors: list) -> int | None:
     raw = (query.get(name) or "").strip()
     if not raw:
         return None
-    if not (raw.isdigit() and len(raw) == 4) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-        errors.append((name, f"“{raw}”不是有效的年度,应为 {MIN_YEAR}—{MAX_YEAR} 之间的四位数字,如 2023。"))
+    if not (raw.isdigit() and len(raw) == 4) or not fmt.FIRST_YEAR <= int(raw) <= fmt.LAST_YEAR:
+        errors.append((name, f"“{raw}”不是有效的年度,应为 {fmt.FIRST_YEAR}—{fmt.LAST_YEAR} 之间的四位数字,如 2023。"))
         return None
     return int(raw)
 

@@ -22,7 +22,6 @@ from reports.statistics.measures import (
     MEASURE_BY_KEY,
     MEASURES,
     OUTCOME_MEASURES,
-    code_kind,
     code_label,
 )
 from reports.statistics.tables import Cell, Column, DataTable, Row
@@ -139,14 +138,12 @@ class ScopeStatistics:
     @property
     def cards(self) -> list[tuple[str, str, str]]:
         """The headline figures over the whole range: (label, value, what it is built from)."""
-        from reports.statistics.charts import display_number
-
         t = self.total
-        out = [("年度报告", f"{display_number(t.reports)} 份", f"其中 {t.failed} 份未通过勾稽关系校验")]
+        out = [("年度报告", f"{fmt.display_number(t.reports)} 份", f"其中 {t.failed} 份未通过勾稽关系校验")]
         for key in ("received", "review", "litigation"):
             fig = t.measure(key)
             if fig:
-                out.append((MEASURE_BY_KEY[key].label, f"{display_number(fig.total)} 件", f"{fig.reports} 份报告填报"))
+                out.append((MEASURE_BY_KEY[key].label, f"{fmt.display_number(fig.total)} 件", f"{fig.reports} 份报告填报"))
         figs = [t.measure(m.key) for m in OUTCOME_MEASURES]
         whole = sum(f.total for f in figs if f)
         if whole:
@@ -457,7 +454,7 @@ def _codes_table(
     rows = []
     for code in codes:
         key = ".".join(code)
-        kind = code_kind(code)
+        kind = fmt.code_kind(code)
         cells = [_fig_cell(agg.figure(key), agg.reports, "", kind) for agg in s.per_year.values()]
         cells.append(_fig_cell(s.total.figure(key), s.total.reports, "", kind))
         if any(c.figure for c in cells):
@@ -661,7 +658,7 @@ def compare_codes_table(c: Comparison) -> DataTable:
     rows = []
     for code in fmt.union_codes():
         key = ".".join(code)
-        kind = code_kind(code)
+        kind = fmt.code_kind(code)
         cells = [_fig_cell(e.total.figure(key), e.total.reports, "", kind) for e in c.entities]
         if any(cell.figure for cell in cells):
             rows.append(Row(code_label(code), cells, detail=key, key=key))
@@ -669,12 +666,6 @@ def compare_codes_table(c: Comparison) -> DataTable:
 
 
 # --- The statistics API ------------------------------------------------------------------------
-
-
-def _json_number(v, kind: str):
-    if kind == fmt.AMOUNT:
-        return fmt.format_value(Decimal(v) if isinstance(v, int) else v, fmt.AMOUNT)
-    return int(v)
 
 
 def statistics_api_data(*, region: Region | None, year_from: int, year_to: int) -> dict:
@@ -691,7 +682,7 @@ def statistics_api_data(*, region: Region | None, year_from: int, year_to: int) 
             fig = agg.figure(key)
             if fig is not None:
                 values[key] = {
-                    "sum": _json_number(fig.total, code_kind(c)),
+                    "sum": fmt.json_number(fig.total, fmt.code_kind(c)),
                     "reports": fig.reports,
                     "reports_failing_checks": fig.failing,
                 }

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from reports import format as fmt
 from reports.statistics import charts
 
 register = template.Library()
@@ -14,12 +15,12 @@ def figure(cell) -> str:
     """The shown value of a table cell: blank stays blank, thousands separated."""
     if cell.figure is None:
         return cell.text
-    return charts.display_number(cell.figure.total, cell.kind)
+    return fmt.display_number(cell.figure.total, cell.kind)
 
 
 @register.filter
 def number(value) -> str:
-    return charts.display_number(value)
+    return fmt.display_number(value)
 
 
 @register.filter
@@ -96,7 +97,7 @@ def _link(text: str, href: str) -> str:
 def _cell_html(column, cell) -> str:
     if column.text or cell.figure is None:
         return f"<td>{_link(escape(cell.text), cell.href)}</td>"
-    out = [_link(charts.display_number(cell.figure.total, cell.kind), cell.href)]
+    out = [_link(fmt.display_number(cell.figure.total, cell.kind), cell.href)]
     if cell.share is not None:
         out.append(f' <small class="st-share">{cell.share * 100:.1f}%</small>')
     if cell.partial:

@@ -8,8 +8,8 @@ this module; none of them hard-codes a label.
 A table's official layout is described by *label paths*: a body row's path is the chain of
 label cells to its left (``("三、本年度办理结果", "(三)不予公开", "1.属于国家秘密")``), a column's
 path the chain of header cells above it (``("申请人情况", "法人或其他组织", "商业企业")``).
-Consecutive equal prefixes merge into one cell (rowspan/colspan): :func:`layout_grid` turns the
-paths into the grid every renderer draws.
+Consecutive equal prefixes merge into one cell (rowspan/colspan): :func:`reports.format.layout.layout_grid`
+turns the paths into the grid every renderer draws.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Iterable
 
 EDITION_2021 = "2021"
 EDITION_2019 = "2019"
@@ -450,260 +449,6 @@ def all_codes(edition: str) -> list[tuple[str, str, str]]:
     return [(t.code, r, c) for t in tables_for(edition).values() for r, c in t.cells()]
 
 
-def is_amount(edition: str, table: str, row: str, column: str) -> bool:
-    return tables_for(edition)[table].column(row, column).kind == AMOUNT
-
-
-# --- Layout: label paths -> the official grid --------------------------------------------
-
-
-@dataclass
-class Cell:
-    """One cell of a rendered table: a header label or a value slot (``code`` set)."""
-
-    text: str = ""
-    header: bool = True
-    rowspan: int = 1
-    colspan: int = 1
-    scope: str = ""  # "col", "row", "colgroup", "rowgroup" for <th scope>
-    code: tuple[str, str] | None = None  # (row, column) of a value cell
-    kind: str = INTEGER
-
-
-@dataclass
-class Grid:
-    table: Table
-    head: list[list[Cell]] = field(default_factory=list)
-    body: list[list[Cell]] = field(default_factory=list)
-
-
-def _header_rows(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
-    """Header cells for column paths: equal prefixes merge; short paths stretch down."""
-    rows: list[list[Cell]] = [[] for _ in range(depth)]
-    for level in range(depth):
-        i = 0
-        while i < len(paths):
-            path = paths[i]
-            if len(path) <= level:
-                i += 1
-                continue
-            j = i + 1
-            while j < len(paths) and len(paths[j]) > level and paths[j][: level + 1] == path[: level + 1]:
-                j += 1
-            leaf = len(path) == level + 1
-            rowspan = depth - level if leaf else 1
-            rows[level].append(
-                Cell(
-                    path[level],
-                    rowspan=rowspan,
-                    colspan=j - i,
-                    scope="col" if j - i == 1 else "colgroup",
-                )
-            )
-            i = j
-    return rows
-
-
-def _label_cells(paths: list[tuple[str, ...]], depth: int) -> list[list[Cell]]:
-    """Row-label cells for each body row: equal prefixes merge downwards; short paths stretch right."""
-    out: list[list[Cell]] = [[] for _ in paths]
-    for level in range(depth):
-        i = 0
-        while i < len(paths):
-            path = paths[i]
-            if len(path) <= level:
-                i += 1
-                continue
-            leaf = len(path) == level + 1
-            j = i + 1
-            if not leaf:
-                while j < len(paths) and len(paths[j]) > level + 1 and paths[j][: level + 1] == path[: level + 1]:
-                    j += 1
-            colspan = depth - level if leaf else 1
-            out[i].append(
-                Cell(
-                    path[level],
-                    rowspan=j - i,
-                    colspan=colspan,
-                    scope="row" if j - i == 1 else "rowgroup",
-                )
-            )
-            i = j
-    return out
-
-
-def layout_grid(table: Table) -> Grid:
-    """The official grid of a table: header rows and body rows with rowspan/colspan."""
-    grid = Grid(table)
-    if table.blocks:
-        width = 1 + max(len(b.columns) for b in table.blocks)
-        for block in table.blocks:
-            grid.body.append([Cell(block.heading, colspan=width, scope="colgroup")])
-            head = [Cell(block.corner, scope="col")]
-            for k, col in enumerate(block.columns):
-                span = width - len(block.columns) if k == len(block.columns) - 1 else 1
-                head.append(Cell(col.label, colspan=span, scope="col"))
-            grid.body.append(head)
-            for row in block.rows:
-                line = [Cell(row.label, scope="row")]
-                for k, col in enumerate(block.columns):
-                    span = width - len(block.columns) if k == len(block.columns) - 1 else 1
-                    line.append(
-                        Cell(
-                            header=False,
-                            colspan=span,
-                            code=(row.code, col.code),
-                            kind=col.kind,
-                        )
-                    )
-                grid.body.append(line)
-        return grid
-
-    if table.transposed:
-        paths = [r.path + c.path for r in table.rows for c in table.columns]
-        codes = [(r.code, c.code, c.kind) for r in table.rows for c in table.columns]
-        grid.head = _header_rows(paths, max(len(p) for p in paths))
-        grid.body = [[Cell(header=False, code=(r, c), kind=k) for r, c, k in codes]]
-        return grid
-
-    col_paths = [c.path for c in table.columns]
-    col_depth = max(len(p) for p in col_paths)
-    row_paths = [r.path for r in table.rows]
-    row_depth = max(len(p) for p in row_paths)
-    grid.head = _header_rows(col_paths, col_depth)
-    grid.head[0].insert(0, Cell(table.corner, rowspan=col_depth, colspan=row_depth, scope="col"))
-    labels = _label_cells(row_paths, row_depth)
-    for row, label_cells in zip(table.rows, labels, strict=True):
-        grid.body.append(
-            label_cells + [Cell(header=False, code=(row.code, c.code), kind=c.kind) for c in table.columns]
-        )
-    return grid
-
-
-# --- Consistency rules (勾稽关系) -----------------------------------------------------------
-
-Values = Mapping[tuple[str, str, str], Decimal | None]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    rule: str
-    ok: bool
-    detail: str = ""
-    cells: tuple[tuple[str, str, str], ...] = ()  # the cells that break it
-
-    @property
-    def title(self) -> str:
-        return RULES[self.rule].title
-
-    def as_json(self) -> dict:
-        return {"rule": self.rule, "ok": self.ok, "detail": self.detail}
-
-
-RULES = {r.code: r for t in (APPLICATIONS_2021, REVIEW_LITIGATION) for r in t.rules}
-
-
-def _fmt(v: Decimal) -> str:
-    return format(v.normalize(), "f") if v != v.to_integral() else str(int(v))
-
-
-def _sum(values: Values, table: str, cells: Iterable[tuple[str, str]]) -> tuple[Decimal, bool]:
-    """Sum of cells with blank as 0; the flag tells whether any of them was filled."""
-    total, any_filled = Decimal(0), False
-    for row, col in cells:
-        v = values.get((table, row, col))
-        if v is not None:
-            total += v
-            any_filled = True
-    return total, any_filled
-
-
-def check(edition: str, values: Values) -> list[CheckResult]:
-    """Run the consistency rules of FORMAT.md over a report's values.
-
-    A rule is reported only for a table that has at least one filled cell; inside it, blank
-    cells count as 0 (the published table left them empty). Nothing is "fixed".
-    """
-    tables = tables_for(edition)
-    present = {t for (t, _, _), v in values.items() if v is not None}
-    results: list[CheckResult] = []
-
-    if "applications" in tables and "applications" in present:
-        app = tables["applications"]
-        short = app.short
-        cols = [c.code for c in app.columns]
-        labels = {c.code: c.label for c in app.columns}
-
-        def column_rule(code: str, left_rows, right_rows, left_text, right_text):
-            bad, details = [], []
-            for col in cols:
-                left, lf = _sum(values, "applications", [(r, col) for r in left_rows])
-                right, rf = _sum(values, "applications", [(r, col) for r in right_rows])
-                if (lf or rf) and left != right:
-                    bad.extend(("applications", r, col) for r in right_rows)
-                    details.append(f"{labels[col]}列: {_fmt(left)} ≠ {_fmt(right)}")
-            detail = f"{short}: {left_text} ≠ {right_text} ({'; '.join(details)})" if details else ""
-            results.append(CheckResult(code, not details, detail, tuple(bad)))
-
-        column_rule(
-            "applications.balance",
-            ["received", "carried_over"],
-            ["handled_total", "carried_forward"],
-            "本年新收+上年结转",
-            "办理结果总计+结转下年度",
-        )
-        bad, details = [], []
-        for row in app.rows:
-            total = values.get(("applications", row.code, "total"))
-            parts, filled = _sum(values, "applications", [(row.code, c) for c in APPLICANT_PARTS])
-            if (total is not None or filled) and (total or Decimal(0)) != parts:
-                bad.append(("applications", row.code, "total"))
-                details.append(f"{row.label}: {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
-        results.append(
-            CheckResult(
-                "applications.row_totals",
-                not details,
-                f"{short}: 总计 ≠ 各类申请人之和 ({'; '.join(details)})" if details else "",
-                tuple(bad),
-            )
-        )
-        outcome_rows = list(OUTCOME_ROWS[edition])
-        column_rule(
-            "applications.outcome_totals",
-            outcome_rows,
-            ["handled_total"],
-            "各项办理结果之和",
-            "(七)总计",
-        )
-
-    if "review_litigation" in tables and "review_litigation" in present:
-        rl = tables["review_litigation"]
-        bad, details = [], []
-        for row in rl.rows:
-            total = values.get(("review_litigation", row.code, "total"))
-            parts, filled = _sum(values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES])
-            if (total is not None or filled) and (total or Decimal(0)) != parts:
-                bad.append(("review_litigation", row.code, "total"))
-                details.append(f"{'·'.join(row.path)}: 总计 {_fmt(total or Decimal(0))} ≠ {_fmt(parts)}")
-        results.append(
-            CheckResult(
-                "review_litigation.totals",
-                not details,
-                f"{rl.short}: 总计 ≠ 各项结果之和 ({'; '.join(details)})" if details else "",
-                tuple(bad),
-            )
-        )
-    return results
-
-
-def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
-    """How a number is shown to people: blank stays blank, integers without decimals."""
-    if value is None:
-        return ""
-    if kind == AMOUNT:
-        return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else _fmt(value)
-    return _fmt(value)
-
 
 # --- Groups and plain labels (statistics) ------------------------------------------------
 
@@ -785,3 +530,43 @@ def code_table(code: tuple[str, str, str]) -> tuple[str, Table]:
         if table is not None and table.has(code[1], code[2]):
             return edition, table
     raise KeyError(".".join(code))
+
+
+__all__ = [
+    "EDITION_2021",
+    "EDITION_2019",
+    "EDITION_2008",
+    "EDITIONS",
+    "EDITION_LABELS",
+    "edition_for_year",
+    "Part",
+    "PARTS",
+    "INTEGER",
+    "AMOUNT",
+    "Column",
+    "Row",
+    "Block",
+    "Rule",
+    "Table",
+    "PROACTIVE_2021",
+    "PROACTIVE_2019",
+    "APPLICANT_COLUMNS",
+    "APPLICANT_PARTS",
+    "APPLICATION_RULES",
+    "APPLICATIONS_2021",
+    "APPLICATIONS_2019",
+    "OUTCOME_ROWS",
+    "REVIEW_OUTCOMES",
+    "REVIEW_LITIGATION",
+    "TABLES",
+    "TABLE_CODES",
+    "tables_for",
+    "all_codes",
+    "plain_label",
+    "RowGroup",
+    "row_groups",
+    "outcome_groups",
+    "review_groups",
+    "union_codes",
+    "code_table",
+]

@@ -1,0 +1,188 @@
+"""The values of a report, in one place: reading a cell's text, checking numbers and years, showing them.
+
+A cell holds a count (``INTEGER``) or an amount in 万元 (``AMOUNT``); the kind is the column's
+(:mod:`reports.format.tables`). A blank cell is ``None`` everywhere — never 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+from reports.format.tables import AMOUNT, EDITION_2019, EDITION_2021, EDITION_LABELS, INTEGER, code_table, tables_for
+
+Code = tuple[str, str, str]
+Values = Mapping[Code, Decimal | None]
+MAX_ABS_VALUE = Decimal("1e14")  # what the database column holds (16 digits, 2 of them decimals)
+
+# --- Years --------------------------------------------------------------------------------
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+YEAR_RANGE_MESSAGE = f"年度应在{FIRST_YEAR}至{LAST_YEAR}之间。"
+
+
+def plausible_year(year: int | None) -> bool:
+    """A statistical year a report can be about."""
+    return year is not None and FIRST_YEAR <= year <= LAST_YEAR
+
+
+# --- Reading a cell's text ----------------------------------------------------------------
+
+# What a report writes in a cell it leaves blank.
+_BLANK = re.compile(r"^(?:[-—–―‐−~/\\]+|无)?$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"(?<=\d)[,,](?=\d{3}(?!\d))")
+_UNIT = re.compile(r"(?:万元|元|件|个|次|条|项|宗)$")
+_QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』"))
+_NOT_A_NUMBER = object()
+
+
+def compact(text: str) -> str:
+    """NFKC (full/half width alike) without any whitespace or quote marks."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", "", text)
+
+
+def parse_value(text: str) -> Decimal | None:
+    """A cell's number: ``39,908`` -> 39908, ``—``/``无``/blank -> None; ValueError if it is a label."""
+    # Only short texts are cached: cells repeat across reports, paragraphs of prose do not.
+    value = _parse_value(text) if len(text) <= 64 else _uncached_or_marker(text)
+    if value is _NOT_A_NUMBER:
+        raise ValueError(f"not a number: {text!r}")
+    return value
+
+
+def _uncached_or_marker(text: str):
+    try:
+        return _parse_uncached(text)
+    except ValueError:
+        return _NOT_A_NUMBER
+
+
+# Cached: the same cell texts (0, —, 总计 …) come back in every table of every report.
+_parse_value = functools.lru_cache(maxsize=16384)(_uncached_or_marker)
+
+
+def _parse_uncached(text: str) -> Decimal | None:
+    s = _THOUSANDS.sub("", compact(text).replace("\u2212", "-"))
+    if _BLANK.match(s):
+        return None
+    s = _UNIT.sub("", s)
+    if not _NUMBER.match(s):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+def is_value(text: str) -> bool:
+    """True for a number or a blank marker, False for a label."""
+    try:
+        parse_value(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- The kind of a code, and checking values ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def code_kind(code: Code) -> str:
+    """INTEGER or AMOUNT: the kind of the column of ``code`` in the newest edition that has it."""
+    try:
+        _, table = code_table(code)
+    except KeyError:
+        return INTEGER
+    return table.column(code[1], code[2]).kind
+
+
+def value_error(edition: str, code: Code, value: Decimal | None) -> str | None:
+    """Why ``value`` cannot stand in cell ``code`` of an ``edition`` report, or None when it can."""
+    table, row, column = code
+    tables = tables_for(edition)
+    if table not in tables or not tables[table].has(row, column):
+        return f"{table}.{row}.{column} 不是{EDITION_LABELS.get(edition, edition)}中的表格项"
+    problem = number_error(value, tables[table].column(row, column).kind)
+    return f"{tables[table].cell_label(row, column)}: {problem} ({value})" if problem else None
+
+
+def number_error(value: Decimal | None, kind: str) -> str | None:
+    """What is wrong with a number for a column of ``kind`` (应为整数, 数值过大), or None."""
+    if value is None:
+        return None
+    if kind == INTEGER and value != value.to_integral_value():
+        return "应为整数"
+    if abs(value) >= MAX_ABS_VALUE:
+        return "数值过大"
+    return None
+
+
+def value_errors(edition: str, values: Values) -> list[str]:
+    """Every reason the values cannot be stored as an ``edition`` report's numbers."""
+    errors = (value_error(edition, code, value) for code, value in values.items())
+    return [e for e in errors if e]
+
+
+def editor_codes() -> list[Code]:
+    """The union of both editions' codes, sorted: the inputs of an editor's grid whatever the edition."""
+    return sorted({code for e in (EDITION_2021, EDITION_2019) for code in _all_codes(e)})
+
+
+def _all_codes(edition: str) -> list[Code]:
+    return [(t.code, r, c) for t in tables_for(edition).values() for r, c in t.cells()]
+
+
+# --- Showing values -------------------------------------------------------------------------
+
+
+def plain_number(value: Decimal) -> str:
+    """A number without trailing zeros: 12, 0.5."""
+    return format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
+
+
+def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
+    """How a number is shown to people: blank stays blank, integers without decimals."""
+    if value is None:
+        return ""
+    if kind == AMOUNT:
+        return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else plain_number(value)
+    return plain_number(value)
+
+
+def display_number(value, kind: str = INTEGER) -> str:
+    """A figure as people read it in statistics: thousands separated, amounts with two decimals."""
+    if value is None:
+        return ""
+    text = format_value(Decimal(value), kind)
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + ",".join(groups) + (dot + frac if dot else "")
+
+
+def json_number(value, kind: str):
+    """A number in the open-data JSON: counts as integers, amounts as decimal strings; blank is None."""
+    if value is None:
+        return None
+    if kind == AMOUNT:
+        return format_value(Decimal(value), AMOUNT)
+    return int(value)
+
+
+def spreadsheet_number(value: Decimal | None, kind: str):
+    """A number as a spreadsheet value: int for counts, Decimal for 万元 amounts."""
+    if value is None:
+        return None
+    if kind == AMOUNT:
+        return Decimal(value).quantize(Decimal("0.01"))
+    return int(value)
