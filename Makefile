@@ -1,5 +1,6 @@
 # govopen: `make run` sets everything up and serves the site with demo data;
-# `make test` runs the whole test suite on SQLite and on a throwaway PostgreSQL cluster.
+# `make test` checks the layers and style (`make lint`), then runs the whole test suite on SQLite and
+# on a throwaway PostgreSQL cluster.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,12 +21,14 @@ run: setup
 	scripts/system-deps.sh run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} scripts/run.sh $(HOST) $(PORT)
 
-test: setup
+test: setup lint
 	scripts/system-deps.sh test
 	scripts/test.sh
 
+# The layers of reports/ (import-linter contracts in pyproject.toml) and ruff; `make test` runs it first.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	@echo "Benchmarks (each prints its figures; they take minutes and start their own PostgreSQL):"

@@ -39,8 +39,9 @@ YEARS = (2021, 2022, 2023)
 
 def county_names() -> list[str]:
     """County-level regions whose name is unique nationwide (no 新华区 twice), so detection is certain."""
-    from reports.importers.normalize import to_simplified
     from reports.importers.regions import region_index
+
+    from reports.importers.normalize import to_simplified
 
     index = region_index()
     names = []

@@ -441,7 +441,7 @@ def main() -> None:
     from django.test import Client
 
     from reports.models import Report, ReportStat
-    from reports.statistics import stats_rebuild, stats_refresh_report
+    from reports.services.statistics import stats_rebuild, stats_refresh_report
 
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
     call_command("migrate", verbosity=0)

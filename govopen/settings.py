@@ -62,8 +62,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reports.context_processors.site",
+                "reports.web.context_processors.site",
             ],
+            # The template tags live with the pages they serve (reports/web/templatetags/).
+            "libraries": {
+                "govopen": "reports.web.templatetags.govopen",
+                "report_links": "reports.web.templatetags.report_links",
+                "statistics_tags": "reports.web.templatetags.statistics_tags",
+            },
         },
     },
 ]

@@ -11,22 +11,19 @@ from __future__ import annotations
 import datetime
 import json
 import tempfile
-from collections import defaultdict
 from decimal import Decimal
 from typing import IO, Iterator
 
-from django.db.models import Prefetch, QuerySet
-from django.http import QueryDict
+from django.db.models import QuerySet
 from django.urls import reverse
 from openpyxl import Workbook
 
 from reports import format as fmt
-from reports import selectors
-from reports.exporters.common import LONG_HEADER, chunked, code_order, long_rows
+from reports.exporters.common import LONG_HEADER, code_order, long_rows
 from reports.exporters.csv_long import BOM, csv_lines
 from reports.exporters.opendata import report_open_data
-from reports.filters import ReportFilter
-from reports.models import ReportKind, Section, TableCell
+from reports.models import ReportKind
+from reports.selectors.reports import report_chunks, report_page_chunks
 
 # Reports per chunk: a full report has about 200 numbers, so a chunk holds some 100,000 cells;
 # it also keeps ``IN (…)`` lists within SQLite's limits.
@@ -50,70 +47,6 @@ REPORT_HEADER = (
     "url",
     "checks_failed",
 )
-
-
-class ParameterError(ValueError):
-    """An invalid filter parameter, with its name (the API answers 400 naming it)."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
-
-
-def filter_params(params: QueryDict) -> QueryDict:
-    """The list page's query string, with ``region`` taken from the deepest region chooser filled in."""
-    data = params.copy()
-    regions = [r.strip() for r in data.getlist("region") if r.strip()]
-    if regions:
-        data.setlist("region", [regions[-1]])
-    elif "region" in data:
-        del data["region"]
-    return data
-
-
-def reports_matching(params: QueryDict) -> QuerySet:
-    """Published reports selected by the list page's filters (q, region, year, kind, publisher)."""
-    filterset = ReportFilter(filter_params(params), queryset=selectors.report_list_public())
-    if not filterset.is_valid():
-        name, messages = next(iter(filterset.errors.items()))
-        raise ParameterError(name, messages[0])
-    return filterset.qs
-
-
-# --- Reading in chunks -------------------------------------------------------------------
-
-_ROW_FIELDS = (
-    "pk",
-    "year",
-    "region_id",
-    "edition",
-    "title",
-    "publisher__name",
-    "region__name",
-    "kind",
-    "published_on",
-    "checks_failed",
-)
-
-
-def _cells_of(ids: list[int]) -> dict[int, list[tuple]]:
-    """((table, row, column), value) pairs by report. The code tuples are shared: 200 numbers of
-    each of 500 reports would otherwise hold 300,000 copies of the same few code strings."""
-    codes: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-    cells: dict[int, list[tuple]] = defaultdict(list)
-    rows = TableCell.objects.filter(report_id__in=ids).values_list("report_id", "table", "row", "column", "value")
-    for report_id, table, row, column, value in rows.iterator(chunk_size=10_000):
-        code = (table, row, column)
-        cells[report_id].append((codes.setdefault(code, code), value))
-    return cells
-
-
-def report_chunks(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[list[tuple], dict[int, list]]]:
-    """(report rows, cells by report id) for each chunk of ``qs``: two queries per chunk."""
-    rows = qs.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size)
-    for chunk in chunked(rows, chunk_size):
-        yield chunk, _cells_of([r[0] for r in chunk])
 
 
 def long_form_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple]:
@@ -147,13 +80,9 @@ def csv_stream(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
 
 def jsonl_stream(qs: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """One open-data JSON object (shared/FORMAT.md) per line, per report of ``qs``."""
-    qs = (
-        qs.select_related("publisher", "region")
-        .defer("search_text")
-        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position", "id")), "cells")
-    )
-    for report in qs.iterator(chunk_size=chunk_size):
-        yield json.dumps(report_open_data(report, base_url=base_url), ensure_ascii=False) + "\n"
+    for pages in report_page_chunks(qs, base_url=base_url, chunk_size=chunk_size):
+        for page in pages:
+            yield json.dumps(report_open_data(page), ensure_ascii=False) + "\n"
 
 
 def _number(text: str, kind: str) -> int | Decimal:
@@ -204,7 +133,7 @@ def write_xlsx(qs: QuerySet, out: IO[bytes], *, base_url: str = "", chunk_size: 
                 kind_of = order[(row[3], row[4], row[5])][1]
                 long_ws.append([row[0], row[1] or None, *row[2:6], _number(row[6], kind_of)])
                 long_count += 1
-    wb.save(out)
+    wb.save(out)  # not the ORM: the workbook
 
 
 def xlsx_tempfile(qs: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE) -> IO[bytes]:

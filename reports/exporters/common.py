@@ -1,28 +1,19 @@
-"""What every download of a report is made from, and the helpers the format modules share.
+"""What the format modules share: the formats, file names, the long form, column widths, title lines.
 
-All five per-report formats (PDF, DOCX, XLSX, CSV, JSON) and the bulk exports are fed by the same
-:class:`ReportExport`, built once from the report as the public page reads it
-(``selectors.report_get_public`` + ``selectors.report_tables``), so a download never disagrees
-with the page.
+All five per-report formats (PDF, DOCX, XLSX, CSV, JSON) are fed by the same read model,
+:class:`reports.selectors.reports.ReportPage`, the one the page is rendered from, so a download never
+disagrees with the page.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, Iterator
-from urllib.parse import quote
-
-from django.conf import settings
+from typing import Iterable
 
 from reports import format as fmt
-from reports import selectors
-from reports.exporters.opendata import report_open_data
-from reports.models import FreeTable, Report, Section
+from reports.models import Report
+from reports.selectors.reports import ReportPage
 
 # Download formats: extension -> (MIME type, label, what it is for), in the order links are shown.
 FORMATS = {
@@ -42,104 +33,6 @@ LONG_HEADER = ("report_id", "year", "region_code", "table", "row", "column", "va
 _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
-@dataclass
-class ReportExport:
-    """One report, read once, as every exporter needs it."""
-
-    report: Report
-    open_data: dict
-    tables: list[selectors.RenderedTable]
-    checks: list[fmt.CheckResult]
-    sections: list[Section]
-    free_tables: list[FreeTable]
-    values: dict = field(default_factory=dict)
-    base_url: str = ""
-
-    @property
-    def page_url(self) -> str:
-        return self.open_data["url"]
-
-    @property
-    def failed_checks(self) -> list[fmt.CheckResult]:
-        return [c for c in self.checks if not c.ok]
-
-    @property
-    def numbered_parts(self) -> set[str]:
-        return {s.number for s in self.sections if s.number}
-
-    def tables_in(self, number: str) -> list[selectors.RenderedTable]:
-        """The standard tables printed inside the part ``number`` (二 holds the 主动公开 table)."""
-        return [t for t in self.tables if t.table.number == number]
-
-    @property
-    def tables_after(self) -> list[selectors.RenderedTable]:
-        """Tables whose part is missing from the text: printed after the sections, as on the page."""
-        return [t for t in self.tables if t.table.number not in self.numbered_parts]
-
-
-def report_export(report: Report, *, base_url: str = "") -> ReportExport:
-    """The export data of a report loaded by ``selectors.report_get_public`` (prefetched)."""
-    tables, checks = selectors.report_tables(report)
-    return ReportExport(
-        report=report,
-        open_data=report_open_data(report, base_url=base_url),
-        tables=tables,
-        checks=checks,
-        sections=list(report.sections.all()),
-        free_tables=list(report.free_tables.all()),
-        values=selectors.report_values(report),
-        base_url=base_url,
-    )
-
-
-# --- Fingerprint: what goes into a generated file ------------------------------------------
-
-# Files whose content shapes the generated downloads: a change to any of them (a deploy)
-# yields new fingerprints, so no file made by older code is served again.
-_RENDERER_FILES = (
-    "reports/format.py",
-    "reports/exporters/common.py",
-    "reports/exporters/opendata.py",
-    "reports/exporters/pdf.py",
-    "reports/exporters/docx.py",
-    "reports/exporters/xlsx.py",
-    "reports/exporters/csv_long.py",
-    "reports/templatetags/govopen.py",
-    "templates/reports/report_print.html",
-    "templates/reports/_print_table.html",
-)
-
-
-@lru_cache(maxsize=1)
-def renderer_version() -> str:
-    """A hash of the exporters' code and print template, computed once per process."""
-    digest = hashlib.sha256()
-    for name in _RENDERER_FILES:
-        path = Path(settings.BASE_DIR) / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"")
-    return digest.hexdigest()[:16]
-
-
-def fingerprint(data: ReportExport) -> str:
-    """A content hash of everything a download is made from.
-
-    The report's open-data JSON holds its metadata, sections, every table number and the rule
-    results; free tables, the source link and the renderer version are added. Hashing content
-    (not ``updated_at``) matters: ``services.report_set_values`` rewrites cells and
-    ``report_refresh_derived`` uses ``.update()``, neither of which bumps ``Report.updated_at``.
-    """
-    payload = {
-        "open_data": data.open_data,
-        "free_tables": [{"caption": t.caption, "header_rows": t.header_rows, "rows": t.rows} for t in data.free_tables],
-        "source_url": data.report.source_url,
-        "site_name": settings.GOVOPEN_SITE_NAME,
-        "renderer": renderer_version(),
-    }
-    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
 # --- File names --------------------------------------------------------------------------
 
 
@@ -157,12 +50,6 @@ def download_filename(report: Report, ext: str) -> str:
 def ascii_filename(report: Report, ext: str) -> str:
     """The fallback name for clients that cannot read RFC 6266 ``filename*``."""
     return f"report-{report.pk}.{ext}"
-
-
-def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
-    """``attachment; filename="report-17.pdf"; filename*=UTF-8''%E6%B8%85…``."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 # --- Values ------------------------------------------------------------------------------
@@ -198,23 +85,12 @@ def long_rows(
     return [r for _, r in rows]
 
 
-def report_long_rows(data: ReportExport) -> list[tuple]:
-    report = data.report
-    return long_rows(report.pk, report.year, report.region_id, report.edition, data.values.items())
+def report_long_rows(page: ReportPage) -> list[tuple]:
+    report = page.report
+    return long_rows(report.pk, report.year, report.region_id, report.edition, page.values.items())
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def chunked(iterable: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def column_weights(placed: list[fmt.PlacedCell], width: int) -> list[int]:

@@ -11,7 +11,8 @@ import csv
 import io
 from typing import Iterable
 
-from reports.exporters.common import LONG_HEADER, ReportExport, report_long_rows
+from reports.exporters.common import LONG_HEADER, report_long_rows
+from reports.selectors.reports import ReportPage
 
 BOM = "\ufeff"
 
@@ -32,7 +33,7 @@ def csv_lines(rows: Iterable[tuple], *, header: bool = True) -> Iterable[str]:
         yield writer.writerow(row)
 
 
-def render_csv(data: ReportExport) -> bytes:
+def render_csv(data: ReportPage) -> bytes:
     """The report's numbers in the long form."""
     out = io.StringIO()
     out.write(BOM)

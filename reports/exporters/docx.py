@@ -22,8 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports import format as fmt
-from reports.exporters.common import ReportExport, column_weights, title_lines
-from reports.templatetags.govopen import section_blocks
+from reports.exporters.common import column_weights, title_lines
+from reports.selectors.reports import ReportPage
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -238,7 +238,7 @@ def _caption(doc, text: str) -> None:
     p.add_run(text)
 
 
-def render_docx(data: ReportExport) -> bytes:
+def render_docx(data: ReportPage) -> bytes:
     """The report as a Word document."""
     report = data.report
     doc = Document()
@@ -258,7 +258,7 @@ def render_docx(data: ReportExport) -> bytes:
         if section.number or section.heading:
             number = f"{section.number}、" if section.number else ""
             doc.add_paragraph(f"{number}{section.heading}", style="Heading 1")
-        for kind, text in section_blocks(section):
+        for kind, text in section.blocks():
             if kind == "h":
                 doc.add_paragraph(text, style="Heading 2")
             elif kind == "lead":
@@ -302,5 +302,5 @@ def render_docx(data: ReportExport) -> bytes:
     props.revision = 1
 
     out = io.BytesIO()
-    doc.save(out)
+    doc.save(out)  # not the ORM: the Word document
     return out.getvalue()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from reports import format as fmt
-from reports.models import Report, ReportKind
+from reports.models import Report
+from reports.selectors.reports import ReportPage
 
 
 def tables_json(report: Report, values: dict) -> dict:
@@ -24,17 +25,16 @@ def tables_json(report: Report, values: dict) -> dict:
     return out
 
 
-def report_open_data(report: Report, *, base_url: str = "", downloads: dict | None = None) -> dict:
-    """The FORMAT.md JSON object of a report (cells and sections read from prefetched relations).
+def report_open_data(page: ReportPage, *, downloads: dict | None = None) -> dict:
+    """The FORMAT.md JSON object of a report, from its read model.
 
     ``downloads`` (format -> URL of the file), when given, is added as the "downloads" key.
     """
-    values = {(c.table, c.row, c.column): c.value for c in report.cells.all()}
-    checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
+    report = page.report
     region = report.region
     data = {
         "id": report.pk,
-        "url": base_url + report.get_absolute_url(),
+        "url": page.page_url,
         "kind": report.kind,
         "format": report.edition,
         "year": report.year,
@@ -45,9 +45,9 @@ def report_open_data(report: Report, *, base_url: str = "", downloads: dict | No
         "document_no": report.document_no or None,
         "written_on": report.written_on.isoformat() if report.written_on else None,
         "published_on": report.published_on.isoformat() if report.published_on else None,
-        "sections": [{"number": s.number, "heading": s.heading, "text": s.body} for s in report.sections.all()],
-        "tables": tables_json(report, values),
-        "checks": [c.as_json() for c in checks],
+        "sections": [{"number": s.number, "heading": s.heading, "text": s.body} for s in page.sections],
+        "tables": tables_json(report, page.values),
+        "checks": [c.as_json() for c in page.checks],
     }
     if downloads is not None:
         data["downloads"] = downloads

@@ -12,18 +12,18 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import format as fmt
-from reports import selectors
-from reports.exporters.common import ReportExport, column_weights, title_lines
+from reports.exporters.common import column_weights, title_lines
+from reports.selectors.reports import RenderedTable, ReportPage
 
 
 @dataclass
 class PrintTable:
-    t: selectors.RenderedTable
+    t: RenderedTable
     widths: list[float]  # per grid column, in percent
     caption: bool  # printed with its caption (its part is missing from the text)
 
 
-def print_tables(data: ReportExport) -> list[PrintTable]:
+def print_tables(data: ReportPage) -> list[PrintTable]:
     after = {t.table.code for t in data.tables_after}
     out = []
     for t in data.tables:
@@ -35,7 +35,7 @@ def print_tables(data: ReportExport) -> list[PrintTable]:
     return out
 
 
-def render_print_html(data: ReportExport) -> str:
+def render_print_html(data: ReportPage) -> str:
     """The print HTML of a report (also served as a page, for checking the PDF's source)."""
     return render_to_string(
         "reports/report_print.html",
@@ -49,7 +49,7 @@ def render_print_html(data: ReportExport) -> str:
     )
 
 
-def render_pdf(data: ReportExport) -> bytes:
+def render_pdf(data: ReportPage) -> bytes:
     """The report as an A4 PDF in the layout of an official document."""
     # Imported here: WeasyPrint loads Pango through cffi, which only the PDF needs.
     from weasyprint import HTML, URLFetcher

@@ -16,13 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports import format as fmt
-from reports.exporters.common import (
-    LONG_HEADER,
-    ReportExport,
-    code_order,
-    column_weights,
-    report_long_rows,
-)
+from reports.exporters.common import LONG_HEADER, code_order, column_weights, report_long_rows
+from reports.selectors.reports import ReportPage
 
 LONG_SHEET = "长表"
 # Characters a sheet name may not hold (its length limit is 31).
@@ -78,7 +73,7 @@ def write_grid(ws, grid: fmt.Grid, values: dict, *, top: int = 1) -> int:
     return top + n_rows
 
 
-def render_xlsx(data: ReportExport) -> bytes:
+def render_xlsx(data: ReportPage) -> bytes:
     """The report's tables as a workbook: the official grids and the long form."""
     report = data.report
     wb = Workbook()
@@ -128,5 +123,5 @@ def render_xlsx(data: ReportExport) -> bytes:
     date = report.written_on or report.published_on or datetime.date(2000, 1, 1)
     wb.properties.created = wb.properties.modified = datetime.datetime.combine(date, datetime.time())
     out = io.BytesIO()
-    wb.save(out)
+    wb.save(out)  # not the ORM: the workbook
     return out.getvalue()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_MEMBERS = 5000
@@ -41,22 +41,22 @@ def _mb(n: int) -> str:
 
 
 def open_checked(data: bytes, *, max_inflated: int, what: str = "压缩包") -> zipfile.ZipFile:
-    """Open a zip after checking its directory against the limits; ImportError_ names the problem."""
+    """Open a zip after checking its directory against the limits; UnreadableDocument names the problem."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportError_(f"{what}已损坏,无法打开") from exc
+        raise UnreadableDocument(f"{what}已损坏,无法打开") from exc
     if len(infos) > MAX_MEMBERS:
-        raise ImportError_(f"{what}包含 {len(infos)} 个文件,超过上限 {MAX_MEMBERS} 个")
+        raise UnreadableDocument(f"{what}包含 {len(infos)} 个文件,超过上限 {MAX_MEMBERS} 个")
     total = sum(i.file_size for i in infos)
     if total > max_inflated:
-        raise ImportError_(f"{what}解压后共 {_mb(total)},超过上限 {_mb(max_inflated)}")
+        raise UnreadableDocument(f"{what}解压后共 {_mb(total)},超过上限 {_mb(max_inflated)}")
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ImportError_(f"{what}已加密(“{member_name(info)}”),无法读取")
+            raise UnreadableDocument(f"{what}已加密(“{member_name(info)}”),无法读取")
         if info.file_size > RATIO_CHECKED_ABOVE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportError_(
+            raise UnreadableDocument(
                 f"{what}中的“{member_name(info)}”压缩比异常({info.file_size // max(info.compress_size, 1)}:1),"
                 "疑似压缩炸弹,已拒绝"
             )
@@ -69,9 +69,9 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, wha
         with archive.open(info) as f:
             data = f.read(limit + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise ImportError_(f"{what}中的“{member_name(info)}”已损坏,无法读取") from exc
+        raise UnreadableDocument(f"{what}中的“{member_name(info)}”已损坏,无法读取") from exc
     if len(data) > limit:
-        raise ImportError_(f"{what}中的“{member_name(info)}”解压后超过上限 {_mb(limit)}")
+        raise UnreadableDocument(f"{what}中的“{member_name(info)}”解压后超过上限 {_mb(limit)}")
     return data
 
 
@@ -121,10 +121,10 @@ def iter_zip(filename: str, data: bytes, *, max_bytes: int, max_inflated: int, s
             continue
         try:
             content = read_member(archive, info, min(max_bytes, remaining))
-        except ImportError_ as exc:
+        except UnreadableDocument as exc:
             yield Member(shown, None, str(exc))
             continue
         remaining -= len(content)
         yield Member(shown, content)
     if not found:
-        raise ImportError_("压缩包中没有文件")
+        raise UnreadableDocument("压缩包中没有文件")

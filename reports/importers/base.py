@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-class ImportError_(ValueError):  # noqa: N801 - "ImportError" is a builtin
+class UnreadableDocument(ValueError):
     """A document cannot be read; the message names the problem for a person."""
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from reports.importers.archive import ZIP_MAGIC, Member, iter_zip
-from reports.importers.base import ImportError_, ParsedReport
+from reports.importers.base import ParsedReport, UnreadableDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -33,7 +33,7 @@ def _shown_suffixes() -> str:
 
 
 def sniff(filename: str, data: bytes) -> str:
-    """What a file is: ``text``, ``html``, ``docx`` or ``zip``; ImportError_ for what cannot be read."""
+    """What a file is: ``text``, ``html``, ``docx`` or ``zip``; UnreadableDocument for what cannot be read."""
     from reports.importers.docx import OLE_MAGIC
     from reports.importers.html import looks_like_html
 
@@ -43,13 +43,13 @@ def sniff(filename: str, data: bytes) -> str:
             return "docx" if suffix not in ARCHIVE_SUFFIXES else "zip"
         return "zip"
     if suffix in ARCHIVE_SUFFIXES:
-        raise ImportError_("不是有效的 zip 压缩包")
+        raise UnreadableDocument("不是有效的 zip 压缩包")
     if data.startswith(OLE_MAGIC):
-        raise ImportError_("这是旧版 Office 文档(.doc 等),请在 Word 中另存为 .docx 后再导入")
+        raise UnreadableDocument("这是旧版 Office 文档(.doc 等),请在 Word 中另存为 .docx 后再导入")
     if data.startswith(b"%PDF"):
-        raise ImportError_("PDF 文件暂不能导入:请上传网页、Word(.docx)或文本版本")
+        raise UnreadableDocument("PDF 文件暂不能导入:请上传网页、Word(.docx)或文本版本")
     if suffix in DOCX_SUFFIXES:
-        raise ImportError_("不是有效的 Word 文档(.docx)")
+        raise UnreadableDocument("不是有效的 Word 文档(.docx)")
     if looks_like_html(data):
         return "html"
     return "text"
@@ -65,16 +65,16 @@ def parse_document(
     region_code: str | None = None,
     max_inflated: int | None = None,
 ) -> ParsedReport:
-    """Read one document's bytes into a ParsedReport, or raise ImportError_ naming the problem."""
+    """Read one document's bytes into a ParsedReport, or raise UnreadableDocument naming the problem."""
     suffix = PurePath(filename).suffix.lower()
     if len(data) > max_bytes:
-        raise ImportError_(f"文件过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
+        raise UnreadableDocument(f"文件过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
     if suffix not in UPLOAD_SUFFIXES:
-        raise ImportError_(f"不支持的文件类型“{suffix}”:可导入 {_shown_suffixes()}。")
+        raise UnreadableDocument(f"不支持的文件类型“{suffix}”:可导入 {_shown_suffixes()}。")
     kind_of_file = sniff(filename, data) if data.strip() else "text"
     options = {"filename": filename, "year": year, "kind": kind, "region_code": region_code}
     if kind_of_file == "zip":
-        raise ImportError_("这是压缩包:请用批量导入(每个文件一份报告)")
+        raise UnreadableDocument("这是压缩包:请用批量导入(每个文件一份报告)")
     if kind_of_file == "docx":
         from reports.importers.docx import parse_docx
 
@@ -94,13 +94,13 @@ def parse_document(
 def iter_documents(filename: str, data: bytes, *, max_bytes: int, max_inflated: int | None = None) -> Iterator[Member]:
     """The documents of one upload: the file itself, or each document inside a zip.
 
-    A zip that cannot be opened, or that would inflate past the limit, raises ImportError_; a
+    A zip that cannot be opened, or that would inflate past the limit, raises UnreadableDocument; a
     member that cannot be read comes back with its error, and the others go on.
     """
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(ZIP_MAGIC) and (suffix in ARCHIVE_SUFFIXES or sniff(filename, data) == "zip"):
         if len(data) > max_bytes:
-            raise ImportError_(f"压缩包过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
+            raise UnreadableDocument(f"压缩包过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
         yield from iter_zip(
             filename,
             data,

@@ -14,7 +14,7 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
-from reports.importers.base import ImportError_, ParsedReport
+from reports.importers.base import ParsedReport, UnreadableDocument
 from reports.importers.normalize import normalize_text
 from reports.importers.tables import GridCell, RawTable, join_cell_parts
 from reports.importers.text import KINDS, parse_lines
@@ -119,13 +119,13 @@ def _document_body(data: bytes, max_inflated: int):
                 if rel.get("Type") == _OFFICE_DOCUMENT and rel.get("Target"):
                     target = rel.get("Target").lstrip("/")
         if target not in names:
-            raise ImportError_("无法读取 Word 文档(缺少正文部分,文件损坏或不是 .docx 格式)")
+            raise UnreadableDocument("无法读取 Word 文档(缺少正文部分,文件损坏或不是 .docx 格式)")
         xml = read_member(archive, archive.getinfo(target), max_inflated, "Word 文档")
         body = parse_xml(xml).find(qn("w:body"))
     except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ImportError_("无法读取 Word 文档(文件损坏,或不是 .docx 格式)") from exc
+        raise UnreadableDocument("无法读取 Word 文档(文件损坏,或不是 .docx 格式)") from exc
     if body is None:
-        raise ImportError_("无法读取 Word 文档(正文为空)")
+        raise UnreadableDocument("无法读取 Word 文档(正文为空)")
     return body
 
 
@@ -140,13 +140,13 @@ def parse_docx(
 ) -> ParsedReport:
     """Read one Word document. Options given by the caller override what the document says."""
     if kind is not None and kind not in KINDS:
-        raise ImportError_(f"未知的文档类型: {kind}")
+        raise UnreadableDocument(f"未知的文档类型: {kind}")
     if not data:
-        raise ImportError_("文件为空")
+        raise UnreadableDocument("文件为空")
     if data.startswith(OLE_MAGIC):
-        raise ImportError_("这是旧版 Word 文档(.doc),请在 Word 中另存为 .docx 后再导入")
+        raise UnreadableDocument("这是旧版 Word 文档(.doc),请在 Word 中另存为 .docx 后再导入")
     if not data.startswith(ZIP_MAGIC):
-        raise ImportError_("不是有效的 Word 文档(.docx)")
+        raise UnreadableDocument("不是有效的 Word 文档(.docx)")
     body = _document_body(data, max_inflated)
 
     lines: list[str] = []
@@ -169,9 +169,9 @@ def parse_docx(
         raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
     lines = [line for line in lines if line]
     if not lines and not raw_tables:
-        raise ImportError_("Word 文档中没有文字")
+        raise UnreadableDocument("Word 文档中没有文字")
     if not lines:
-        raise ImportError_("Word 文档只有表格,没有正文")
+        raise UnreadableDocument("Word 文档只有表格,没有正文")
     report = parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code, raw_tables=raw_tables)
     report.source_format = "docx"
     return report

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from reports.importers.base import ImportError_, ParsedReport
+from reports.importers.base import ParsedReport, UnreadableDocument
 from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.tables import RawTable, expand_spans, join_cell_parts
 from reports.importers.text import KINDS, looks_like_organ, parse_date, parse_lines, title_line
@@ -49,7 +49,7 @@ def looks_like_html(data: bytes) -> bool:
 def decode_html(data: bytes) -> str:
     """A page's text: a BOM first, then the declared ``<meta charset>``, then detection."""
     if not data or not data.strip():
-        raise ImportError_("文件为空")
+        raise UnreadableDocument("文件为空")
     if data.startswith(_BOMS):
         return decode_bytes(data)
     m = _META_CHARSET.search(data[:4096])
@@ -373,12 +373,12 @@ def parse_html(
 ) -> ParsedReport:
     """Read one saved web page. Options given by the caller override what the page says."""
     if kind is not None and kind not in KINDS:
-        raise ImportError_(f"未知的文档类型: {kind}")
+        raise UnreadableDocument(f"未知的文档类型: {kind}")
     text = _XML_DECLARATION.sub("", decode_html(data))
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_("无法解析网页内容") from exc
+        raise UnreadableDocument("无法解析网页内容") from exc
 
     meta_title, page_title = _meta_title(root), _page_title(root)
     for el in list(root.iter(*_DROP)):
@@ -388,7 +388,7 @@ def parse_html(
     metadata = read_metadata([t.strip() for t in body.itertext() if t.strip()])
     article = find_article(root)
     if article is None:
-        raise ImportError_("网页中未找到正文(页面只有导航、链接或图片,可能是栏目页而不是报告页)")
+        raise UnreadableDocument("网页中未找到正文(页面只有导航、链接或图片,可能是栏目页而不是报告页)")
     title = meta_title or _heading_title(root, article) or page_title
 
     collected = _Article()
@@ -420,7 +420,7 @@ def parse_html(
         for table in tables:
             table.position += 1
     if not lines:
-        raise ImportError_("网页中未找到正文")
+        raise UnreadableDocument("网页中未找到正文")
 
     report = parse_lines(
         lines,

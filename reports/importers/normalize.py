@@ -18,7 +18,7 @@ import re
 from charset_normalizer import from_bytes
 
 from reports.format.values import compact
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 
 # --- Decoding -------------------------------------------------------------------------------
 
@@ -32,11 +32,11 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 def decode_bytes(data: bytes) -> str:
     """Decode a text document: UTF-8 (with or without BOM) first, then GB18030/GBK or Big5 as detected."""
     if not data or not data.strip():
-        raise ImportError_("文件为空")
+        raise UnreadableDocument("文件为空")
     if data.startswith(_UTF16_BOMS):
         text = _decode_utf16(data)
     elif b"\x00" in data:
-        raise ImportError_("不是文本文件(含二进制内容)")
+        raise UnreadableDocument("不是文本文件(含二进制内容)")
     else:
         data = data.removeprefix(_UTF8_BOM)
         try:
@@ -44,7 +44,7 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             text = _decode_guessed(data)
     if _looks_binary(text):
-        raise ImportError_("不是文本文件(含二进制内容)")
+        raise UnreadableDocument("不是文本文件(含二进制内容)")
     return text
 
 
@@ -52,7 +52,7 @@ def _decode_utf16(data: bytes) -> str:
     try:
         return data.decode("utf-16")
     except UnicodeDecodeError as exc:
-        raise ImportError_("不是文本文件(含二进制内容)") from exc
+        raise UnreadableDocument("不是文本文件(含二进制内容)") from exc
 
 
 def _decode_guessed(data: bytes) -> str:
@@ -69,7 +69,7 @@ def _decode_guessed(data: bytes) -> str:
         pass
     if matches:
         return str(matches[0])
-    raise ImportError_("无法识别文件编码(不是 UTF-8、GBK 或 Big5 文本)")
+    raise UnreadableDocument("无法识别文件编码(不是 UTF-8、GBK 或 Big5 文本)")
 
 
 _CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950"}

@@ -17,9 +17,8 @@ from pathlib import PurePath
 
 from reports import format as fmt
 from reports.format.values import compact, is_value, plausible_year
-from reports.importers.base import ImportError_, ParsedFreeTable, ParsedReport, ParsedSection
+from reports.importers.base import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
 from reports.importers.normalize import decode_bytes, normalize_text
-from reports.importers.regions import region_index
 from reports.importers.tables import (
     Grid,
     RawTable,
@@ -34,6 +33,7 @@ from reports.importers.tables import (
     table_name,
     vocabulary,
 )
+from reports.regions.names import region_index
 
 ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"
 KINDS = (ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER)
@@ -217,9 +217,7 @@ def detect_region(publisher: str, text: str, warnings: list[str]) -> str | None:
     if not publisher:
         return None
     index = region_index()
-    found = index.resolve(publisher)
-    if found.ambiguous:
-        found = index.disambiguate(found, text)
+    found = index.find(publisher, text)
     if found.code:
         return found.code
     if found.ambiguous:
@@ -409,11 +407,11 @@ def parse_text(
 ) -> ParsedReport:
     """Read one plain-text document. Options given by the caller override what the text says."""
     if kind is not None and kind not in KINDS:
-        raise ImportError_(f"未知的文档类型: {kind}")
+        raise UnreadableDocument(f"未知的文档类型: {kind}")
     text = normalize_text(decode_bytes(data))
     lines = [line for line in text.split("\n") if line]
     if not lines:
-        raise ImportError_("文件为空")
+        raise UnreadableDocument("文件为空")
     return parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code)
 
 

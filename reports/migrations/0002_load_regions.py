@@ -4,9 +4,10 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from reports import regions_data
+    from reports.regions.data import read_rows
+    from reports.services.regions import regions_sync
 
-    regions_data.sync(apps.get_model("reports", "Region"), regions_data.read_rows())
+    regions_sync(rows=read_rows(), region_model=apps.get_model("reports", "Region"))
 
 
 class Migration(migrations.Migration):

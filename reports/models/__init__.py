@@ -1,11 +1,10 @@
 from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Report, ReportKind, ReportStatus, Section
-from reports.models.stats import COUNTRY_CODE, RegionYearStat, ReportStat
+from reports.models.stats import RegionYearStat, ReportStat
 from reports.models.tables import FreeTable, TableCell
 
 __all__ = [
-    "COUNTRY_CODE",
     "FreeTable",
     "Publisher",
     "Region",

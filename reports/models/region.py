@@ -1,10 +1,12 @@
 from django.db import models
 
+from reports.regions.codes import code_prefix
+
 
 class RegionQuerySet(models.QuerySet):
     def within(self, code: str):
         """The region ``code`` and every region under it."""
-        return self.filter(code__startswith=Region.prefix_of(code))
+        return self.filter(code__startswith=code_prefix(code))
 
     def provinces(self):
         """Province-level regions, in code order."""
@@ -51,15 +53,6 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    @staticmethod
-    def prefix_of(code: str) -> str:
-        """The code prefix shared by a region and all regions under it (GB/T 2260)."""
-        if code.endswith("0000"):
-            return code[:2]
-        if code.endswith("00"):
-            return code[:4]
-        return code
-
     @property
     def path(self) -> list[str]:
         return self.path_names.split("/")
@@ -67,7 +60,3 @@ class Region(models.Model):
     @property
     def full_name(self) -> str:
         return " › ".join(self.path)
-
-    @property
-    def province_code(self) -> str:
-        return self.code[:2] + "0000"

@@ -1,8 +1,14 @@
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from reports import format as fmt
+from reports.regions.codes import code_prefix
+
+# (一)… sub-headings of a section body: short lines that open with a Chinese ordinal in brackets.
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 
 
 class ReportKind(models.TextChoices):
@@ -25,17 +31,17 @@ class ReportQuerySet(models.QuerySet):
 
     def in_region(self, code: str):
         """Reports of the region ``code`` and of every region under it."""
-        from reports.models.region import Region
-
-        return self.filter(region__code__startswith=Region.prefix_of(code))
-
-    def for_year(self, year: int):
-        """Reports on the statistical year ``year``."""
-        return self.filter(year=year)
+        return self.filter(region__code__startswith=code_prefix(code))
 
     def annual(self):
         """政府信息公开工作年度报告 only."""
         return self.filter(kind=ReportKind.ANNUAL_REPORT)
+
+    def with_has_cells(self):
+        """Annotated with ``has_cells``: whether the report holds any table number."""
+        from reports.models.tables import TableCell
+
+        return self.annotate(has_cells=models.Exists(TableCell.objects.filter(report=models.OuterRef("pk"))))
 
     def newest_first(self):
         """Latest publication first; undated reports last."""
@@ -158,3 +164,20 @@ class Section(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in (line.strip() for line in self.body.splitlines()) if p]
+
+    def blocks(self) -> list[tuple[str, object]]:
+        """The body as ("h", sub-heading), ("lead", (ordinal, text)) and ("p", paragraph) blocks.
+
+        A sub-heading is a short line opening with a bracketed Chinese ordinal ((一)…) that does
+        not end like a sentence; a longer such line is a paragraph led by its ordinal.
+        """
+        blocks: list[tuple[str, object]] = []
+        for para in self.paragraphs:
+            m = _SUBHEADING.match(para)
+            if m and len(para) <= 40 and not para.endswith(("。", ";", ";")):
+                blocks.append(("h", para))
+            elif m:
+                blocks.append(("lead", (m.group(0), para[m.end() :])))
+            else:
+                blocks.append(("p", para))
+        return blocks

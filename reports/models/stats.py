@@ -6,9 +6,6 @@ one report, ``manage.py rebuild_statistics`` recomputes all of it from reports a
 
 from django.db import models
 
-# The key of the whole country's rows in RegionYearStat (not a GB/T 2260 code).
-COUNTRY_CODE = "000000"
-
 
 class ReportStat(models.Model):
     """One published annual report as statistics see it: where, when, headline numbers, text fingerprint.

@@ -1,6 +1,19 @@
 from django.db import models
 
 
+class TableCellQuerySet(models.QuerySet):
+    def values_dict(self) -> dict:
+        """The cells as {(table, row, column): value}: how every reader of a report's numbers holds them."""
+        return {(t, r, c): v for t, r, c, v in self.values_list("table", "row", "column", "value")}
+
+    def values_by_report(self) -> dict[int, dict]:
+        """{report id: {(table, row, column): value}} of the cells, in one query."""
+        out: dict[int, dict] = {}
+        for report_id, t, r, c, v in self.values_list("report_id", "table", "row", "column", "value"):
+            out.setdefault(report_id, {})[(t, r, c)] = v
+        return out
+
+
 class TableCell(models.Model):
     """One number of a standard table, addressed by its FORMAT.md code; NULL is a blank cell."""
 
@@ -11,6 +24,8 @@ class TableCell(models.Model):
     value = models.DecimalField("数值", max_digits=16, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TableCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = "表格数值"

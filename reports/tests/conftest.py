@@ -72,7 +72,7 @@ def make_report(db):
                 for (t, r, c), v in values.items()
                 if v is not None
             )
-        from reports.services import report_refresh_derived
+        from reports.services.reports import report_refresh_derived
 
         report_refresh_derived(report=report)
         return report

@@ -9,8 +9,8 @@ import pytest
 
 from reports import format as fmt
 from reports.models import Publisher
-from reports.statistics import stats_refresh_report
-from reports.statistics.compliance import compliance_board, latest_due_year, report_deadline
+from reports.selectors.statistics.compliance import compliance_board, latest_due_year, report_deadline
+from reports.services.statistics import stats_refresh_report
 from reports.tests.conftest import SEEDS, balanced_values
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def counted(make_report):
         kw.setdefault("sections", SIX_PARTS)
         kw.setdefault("values", balanced_values(fmt.edition_for_year(kw.get("year", 2023))))
         report = make_report(**kw)
-        # As services.publisher_get_or_create does: a 人民政府 itself is a government (条例 第四十九条).
+        # As publisher_get_or_create does: a 人民政府 itself is a government (条例 第四十九条).
         Publisher.objects.filter(pk=report.publisher_id).update(kind=Publisher.kind_for_name(report.publisher.name))
         stats_refresh_report(report.pk)
         return report

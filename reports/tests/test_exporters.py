@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reports import format as fmt
-from reports import services
 from reports.exporters.common import LONG_HEADER, download_filename, title_lines
 from reports.models import Report
+from reports.services.reports import report_set_sections, report_set_values
 from reports.tests.conftest import balanced_values, seed
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +287,7 @@ def test_editing_cells_gives_a_new_download_although_updated_at_is_unchanged(cli
     stamp = Report.objects.get(pk=full_report.pk).updated_at
     values = balanced_values()
     values[("proactive", "fees", "amount")] = Decimal("7000.50")
-    services.report_set_values(report=full_report, values=values)
+    report_set_values(report=full_report, values=values)
     assert Report.objects.get(pk=full_report.pk).updated_at == stamp
     _, after = download(client, full_report, "csv")
     assert count_renders["csv"] == 2 and before != after
@@ -303,7 +303,7 @@ def test_editing_a_section_gives_a_new_pdf(client, make_report):
     report = make_report(sections=(("一", "总体情况", "旧的正文。"),))
     _, before = download(client, report, "pdf")
     assert "旧的正文" in pdf_text(before)
-    services.report_set_sections(report=report, sections=[ParsedSection("一", "总体情况", "新的正文。")])
+    report_set_sections(report=report, sections=[ParsedSection("一", "总体情况", "新的正文。")])
     _, after = download(client, report, "pdf")
     text = pdf_text(after)
     assert "新的正文" in text and "旧的正文" not in text

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.importers.archive import iter_zip
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 from reports.importers.dispatch import SUPPORTED_SUFFIXES, iter_documents, parse_document
 from reports.models import Report
 from reports.tests.conftest import SEEDS, seed
@@ -69,9 +69,9 @@ def test_zip_bomb_is_refused_before_inflating():
     """A member that claims to inflate a thousandfold, or a total past the limit, is refused up front."""
     data = make_zip({"bomb.txt": b"0" * (50 * 1024 * 1024)})
     assert len(data) < 200 * 1024
-    with pytest.raises(ImportError_, match="压缩炸弹|超过上限"):
+    with pytest.raises(UnreadableDocument, match="压缩炸弹|超过上限"):
         list(iter_documents("bomb.zip", data, max_bytes=MAX))
-    with pytest.raises(ImportError_, match="超过上限"):
+    with pytest.raises(UnreadableDocument, match="超过上限"):
         list(iter_documents("bomb.zip", data, max_bytes=1024 * 1024))
 
 
@@ -89,7 +89,7 @@ def test_a_zip_that_lies_about_sizes_is_cut_off():
 
 @pytest.mark.parametrize(("data", "message"), [(b"PK\x03\x04broken", "已损坏"), (b"not a zip", "不是有效的 zip")])
 def test_broken_zips_are_named(data, message):
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(UnreadableDocument, match=message):
         for member in iter_documents("x.zip", data, max_bytes=MAX):
             parse_document(member.name, member.data, max_bytes=MAX)
 

@@ -133,7 +133,7 @@ def test_plain_output_names_each_file(capsys):
 
 def test_imported_and_published_reports_reach_the_statistics(client):
     """Publishing through the import keeps the statistics current; withdrawing and deleting take it out."""
-    from reports import services
+    from reports.services.reports import report_withdraw
 
     ok, (result,) = run_import(str(seed("004")), "--publish")
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
@@ -141,7 +141,7 @@ def test_imported_and_published_reports_reach_the_statistics(client):
     assert year["values"]["applications.received.total"]["sum"] == 290
     assert year["values"]["proactive.fees.amount"]["sum"] == "6858.05"
     report = Report.objects.get(pk=result["id"])
-    services.report_withdraw(report=report)
+    report_withdraw(report=report)
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
     assert year["reports"] == 0
 

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from reports import format as fmt
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 from reports.importers.dispatch import parse_document
 from reports.importers.docx import parse_docx
 from reports.tests.test_importers_html import PORTAL_REVIEW
@@ -125,12 +125,12 @@ def test_label_and_numbers_on_one_line_in_a_paragraph():
 
 
 def test_old_word_format_is_refused_with_advice():
-    with pytest.raises(ImportError_, match=r"旧版 .*另存为 \.docx"):
+    with pytest.raises(UnreadableDocument, match=r"旧版 .*另存为 \.docx"):
         parse_document("report.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, max_bytes=MAX)
 
 
 def test_broken_docx_is_refused():
-    with pytest.raises(ImportError_, match="Word 文档"):
+    with pytest.raises(UnreadableDocument, match="Word 文档"):
         parse_document("report.docx", b"PK\x03\x04 not really a zip", max_bytes=MAX)
 
 
@@ -142,7 +142,7 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_reading():
         for item in src.infolist():
             out.writestr(item, src.read(item))
         out.writestr("word/media/bomb.bin", b"\0" * (30 * 1024 * 1024))
-    with pytest.raises(ImportError_, match="压缩炸弹|超过上限"):
+    with pytest.raises(UnreadableDocument, match="压缩炸弹|超过上限"):
         parse_document("bomb.docx", buffer.getvalue(), max_bytes=MAX)
-    with pytest.raises(ImportError_, match="超过上限"):
+    with pytest.raises(UnreadableDocument, match="超过上限"):
         parse_document("bomb.docx", buffer.getvalue(), max_bytes=1024 * 1024)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reports import format as fmt
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 from reports.importers.dispatch import parse_document
 from reports.importers.html import decode_html, parse_html, read_metadata
 from reports.tests.test_importers_text import SEED_004_NUMBERS
@@ -194,7 +194,7 @@ def test_metadata_in_lists_and_one_line():
     ],
 )
 def test_pages_without_an_article_are_refused(page, message):
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(UnreadableDocument, match=message):
         parse_html(page)
 
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 
 from reports import format as fmt
-from reports.importers.base import ImportError_
+from reports.importers.base import UnreadableDocument
 from reports.importers.normalize import label_key, normalize_text, strip_glued_pinyin
-from reports.importers.regions import region_index
 from reports.importers.tables import edition_from_labels, parse_value, read_table
 from reports.importers.text import find_headings, parse_lines, parse_text
+from reports.regions.names import region_index
 from reports.tests.conftest import seed
 
 
@@ -300,8 +300,8 @@ def test_big5_traditional_text_is_decoded():
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n\n  ", "\ufeff".encode()])
 def test_empty_input_is_refused(data):
-    """An empty (or blank) file raises ImportError_ saying so."""
-    with pytest.raises(ImportError_, match="文件为空"):
+    """An empty (or blank) file raises UnreadableDocument saying so."""
+    with pytest.raises(UnreadableDocument, match="文件为空"):
         parse_text(data)
 
 
@@ -314,8 +314,8 @@ def test_empty_input_is_refused(data):
     ],
 )
 def test_binary_input_is_refused(data):
-    """Binary content raises ImportError_ naming the problem."""
-    with pytest.raises(ImportError_, match="不是文本文件|无法识别文件编码"):
+    """Binary content raises UnreadableDocument naming the problem."""
+    with pytest.raises(UnreadableDocument, match="不是文本文件|无法识别文件编码"):
         parse_text(data)
 
 
@@ -355,7 +355,7 @@ def test_table_cells_from_another_source_are_read():
 
 def test_unknown_kind_option_is_refused():
     """An unknown kind is an error, not silently stored."""
-    with pytest.raises(ImportError_, match="未知的文档类型"):
+    with pytest.raises(UnreadableDocument, match="未知的文档类型"):
         parse_text(seed_bytes("000"), kind="minutes")
 
 

@@ -4,8 +4,8 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reports.admin.resources import ReportResource, TableCellResource
 from reports.models import Report
-from reports.resources import ReportResource, TableCellResource
 from reports.tests.conftest import balanced_values
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ from django.db.models import Q
 from openpyxl import load_workbook
 
 from reports import format as fmt
-from reports.models import COUNTRY_CODE, RegionYearStat, Report, ReportStat, ReportStatus, TableCell
-from reports.statistics import stats_rebuild, stats_refresh_report
-from reports.statistics.measures import MEASURES, OUTCOME_MEASURES
-from reports.statistics.selectors import scope_filter, scope_statistics
+from reports.format.measures import MEASURES, OUTCOME_MEASURES
+from reports.models import RegionYearStat, Report, ReportStat, ReportStatus, TableCell
+from reports.regions.codes import COUNTRY_CODE
+from reports.selectors.statistics.scope import scope_filter, scope_statistics
+from reports.services.statistics import stats_rebuild, stats_refresh_report
 from reports.tests.conftest import balanced_values
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_breakdown_by_child_region_and_publisher(fixture_reports):
 
 def test_publisher_breakdown_is_cut_and_sorted_in_the_database(fixture_reports):
     """Only the first publishers in the chosen order are read; the total still counts them all."""
-    from reports.statistics.selectors import publisher_breakdown
+    from reports.selectors.statistics.scope import publisher_breakdown
 
     scope = scope_filter("440000") & Q(year__gte=2022, year__lte=2023)
     rows, total = publisher_breakdown(scope, "received", "asc", limit=2, single=None)
@@ -404,7 +405,7 @@ def test_a_region_without_reports_says_so(client, fixture_reports):
 
 def test_figures_over_several_years_link_to_exactly_those_years():
     """A figure summed over 2021–2023 opens the list for 2021–2023; a single year opens that year."""
-    from reports.statistics.selectors import list_url
+    from reports.selectors.statistics.scope import list_url
 
     assert list_url(region="440800", year_from=2021, year_to=2023) == (
         "/reports/?kind=annual_report&region=440800&year_from=2021&year_to=2023"

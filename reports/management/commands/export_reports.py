@@ -5,6 +5,7 @@ from django.http import QueryDict
 
 from reports.exporters import bulk
 from reports.models import ReportKind
+from reports.selectors.filters import ParameterError, reports_matching
 
 
 class _Text:
@@ -39,8 +40,8 @@ class Command(BaseCommand):
             if opts.get(name):
                 params[name] = str(opts[name])
         try:
-            qs = bulk.reports_matching(params)
-        except bulk.ParameterError as e:
+            qs = reports_matching(params)
+        except ParameterError as e:
             raise CommandError(f"--{e.parameter}: {e.message}") from None
         output, base_url = opts["output"], opts["base_url"].rstrip("/")
 

@@ -7,42 +7,42 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import services
-from reports.importers import ImportError_
+from reports.importers import UnreadableDocument
 from reports.importers.dispatch import UPLOAD_SUFFIXES, iter_documents, parse_document
 from reports.models import ReportKind
-from reports.statistics import stats_deferred
+from reports.services import imports
+from reports.services.statistics import stats_deferred
 
 FAILED = "failed"
 
 
 def documents(files):
-    """(file number, name, bytes or the ImportError_ that stops them) for every document, zips opened."""
+    """(file number, name, bytes or the UnreadableDocument that stops them) for every document, zips opened."""
     for n, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
         except OSError as e:
-            yield n, str(path), None, ImportError_(f"无法读取文件:{e.strerror or e}")
+            yield n, str(path), None, UnreadableDocument(f"无法读取文件:{e.strerror or e}")
             continue
         try:
             for member in iter_documents(str(path), data, max_bytes=settings.GOVOPEN_MAX_UPLOAD_BYTES):
-                yield n, member.name, member.data, None if member.data is not None else ImportError_(member.error)
-        except ImportError_ as e:
+                yield n, member.name, member.data, None if member.data is not None else UnreadableDocument(member.error)
+        except UnreadableDocument as e:
             yield n, str(path), None, e
 
 
 def _parse(name: str, data: bytes | None, error, options: dict):
-    """Parse one document (in a worker process when --jobs > 1): the ParsedReport or the ImportError_."""
+    """Parse one document (in a worker process when --jobs > 1): the ParsedReport or the UnreadableDocument."""
     if error is not None:
         return error
     try:
         return parse_document(name, data, **options)
-    except ImportError_ as e:
+    except UnreadableDocument as e:
         return e
 
 
 def parse_all(items, options: dict, jobs: int):
-    """(file number, name, bytes, ParsedReport or ImportError_) in input order.
+    """(file number, name, bytes, ParsedReport or UnreadableDocument) in input order.
 
     With several jobs, parsing (pure, no database) runs in worker processes while this process
     writes; at most a few documents are in flight, so memory stays flat however large the input.
@@ -121,7 +121,7 @@ class Command(BaseCommand):
         # Statistics are brought up to date once, for all imported reports, when the batch ends.
         with stats_deferred():
             for n, name, data, parsed in parse_all(documents(files), parse_options, opts["jobs"]):
-                if isinstance(parsed, ImportError_):
+                if isinstance(parsed, UnreadableDocument):
                     result = {"file": name, "ok": False, "status": FAILED, "error": str(parsed)}
                 else:
                     result = self.import_one(name, data, parsed)
@@ -132,7 +132,7 @@ class Command(BaseCommand):
     def import_one(self, name: str, data: bytes, parsed) -> dict:
         opts = self.opts
         try:
-            outcome = services.report_import_document(
+            outcome = imports.report_import_document(
                 parsed=parsed,
                 on_existing=self.on_existing,
                 region_code=opts["region"],
@@ -143,7 +143,7 @@ class Command(BaseCommand):
                 original_name=PurePath(name).name,
                 original_bytes=data,
             )
-        except ImportError_ as e:
+        except UnreadableDocument as e:
             return {"file": name, "ok": False, "status": FAILED, "error": str(e)}
         report = outcome.report
         return {
@@ -163,11 +163,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         self.clear_progress()
-        if result["status"] == services.SKIPPED:
+        if result["status"] == imports.SKIPPED:
             self.stdout.write(f"{result['file']}: 跳过(已存在 #{result['id']} {result['url']})")
         elif result["ok"]:
             warn = f"  (提示: {'; '.join(result['warnings'])})" if result["warnings"] else ""
-            done = "替换" if result["status"] == services.REPLACED else "OK"
+            done = "替换" if result["status"] == imports.REPLACED else "OK"
             self.stdout.write(f"{result['file']}: {done} #{result['id']} {result['url']}{warn}")
         else:
             self.stdout.write(f"{result['file']}: 失败 {result['error']}")
@@ -191,9 +191,9 @@ class Command(BaseCommand):
         seconds = time.monotonic() - self.started
         total = sum(c.values())
         summary = {
-            "imported": c[services.IMPORTED],
-            "replaced": c[services.REPLACED],
-            "skipped": c[services.SKIPPED],
+            "imported": c[imports.IMPORTED],
+            "replaced": c[imports.REPLACED],
+            "skipped": c[imports.SKIPPED],
             "failed": c[FAILED],
             "seconds": round(seconds, 2),
         }

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reports import regions_data
-from reports.models import Region
+from reports.regions import data as regions_data
+from reports.services.regions import regions_sync
 
 
 class Command(BaseCommand):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
         except (OSError, KeyError, ValueError) as e:
             raise CommandError(f"无法读取区划数据:{e}") from None
         with transaction.atomic():
-            created, updated = regions_data.sync(Region, rows)
+            created, updated = regions_sync(rows=rows)
         self.stdout.write(f"区划:共 {len(rows)} 条,新增 {created},更新 {updated}。")

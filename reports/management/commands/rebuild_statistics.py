@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reports.statistics import stats_rebuild
+from reports.services.statistics import stats_rebuild
 
 
 class Command(BaseCommand):

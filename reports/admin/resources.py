@@ -1,0 +1,287 @@
+"""django-import-export resources: spreadsheets (CSV, XLSX) of reports and of their table numbers.
+
+Two sheets an editor can export, edit and import back without loss:
+
+* :class:`ReportResource` — one row per report: its metadata (标题, 年度, 发布机构, 地区 …).
+* :class:`TableCellResource` — the long form of FORMAT.md, one row per number:
+  ``report_id, year, region_code, table, row, column, value``. ``year`` and ``region_code`` say
+  which report a row belongs to for people; on import they must agree with the report.
+
+Every row is checked before anything is written, and an error names the row's bad value
+(unknown code, not a number, report not found). Numbers are written through
+:func:`reports.report_update_values`, one report at a time, which stores them the way
+the admin grid does and recomputes the consistency checks; the whole file is one transaction, so
+a file with an error changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.admin.models import ADDITION, CHANGE
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from reports import format as fmt
+from reports.models import Report, ReportStatus, TableCell
+from reports.selectors.editors import cells_for_export, reports_by_id, reports_for_spreadsheet
+from reports.selectors.regions import region_find
+from reports.services.audit import log_actions
+from reports.services.reports import publisher_get_or_create, report_save, report_update_values
+
+# Reading order of the national format, for a sheet that reads like the report.
+_ORDER = {code: i for i, code in enumerate(dict.fromkeys(c for e in fmt.EDITIONS for c in fmt.all_codes(e)))}
+
+
+class CellValueWidget(widgets.Widget):
+    """A table number: ``39,908``, ``６`` and ``6858.05`` read; blank, — or 无 are a blank cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return None
+        text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))  # spreadsheet programs hand integers over as floats
+        try:
+            return fmt.parse_value(text)
+        except ValueError:
+            raise ValueError(f"“{text}”不是数字") from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        kind = fmt.code_kind((obj.table, obj.row, obj.column)) if obj is not None else fmt.INTEGER
+        return fmt.format_value(value, kind)
+
+
+class TableCellResource(resources.ModelResource):
+    """The long form: one row per number of the standard tables."""
+
+    report_id = fields.Field(attribute="report_id", column_name="report_id", widget=widgets.IntegerWidget())
+    year = fields.Field(column_name="year", readonly=True)
+    region_code = fields.Field(column_name="region_code", readonly=True)
+    table = fields.Field(attribute="table", column_name="table")
+    row = fields.Field(attribute="row", column_name="row")
+    column = fields.Field(attribute="column", column_name="column")
+    value = fields.Field(attribute="value", column_name="value", widget=CellValueWidget())
+
+    class Meta:
+        model = TableCell
+        name = "表格数值(长表:report_id, year, region_code, table, row, column, value)"
+        fields = ("report_id", "year", "region_code", "table", "row", "column", "value")
+        import_id_fields = ("report_id", "table", "row", "column")
+        clean_model_instances = False
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._reports: dict[int, Report] = {}
+        self._pending: dict[int, dict] = defaultdict(dict)
+
+    # --- export ------------------------------------------------------------------------------
+
+    def dehydrate_year(self, cell):
+        return cell.report.year
+
+    def dehydrate_region_code(self, cell):
+        return cell.report.region_id
+
+    def export(self, queryset=None, **kwargs):
+        """From the report list the admin hands over reports: export their cells."""
+        if queryset is None or queryset.model is Report:
+            queryset = cells_for_export(queryset)
+        else:
+            queryset = queryset.select_related("report")
+        cells = sorted(
+            queryset,
+            key=lambda c: (c.report_id, _ORDER.get((c.table, c.row, c.column), len(_ORDER))),
+        )
+        return super().export(queryset=cells, **kwargs)
+
+    # --- import ------------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        ids = set()
+        for value in dataset["report_id"] if "report_id" in (dataset.headers or ()) else ():
+            try:
+                ids.add(int(float(str(value).strip())))
+            except (TypeError, ValueError):
+                continue
+        self._reports = reports_by_id(ids)
+        self._pending.clear()
+
+    def before_import_row(self, row, **kwargs):
+        """Check a row against its report's edition; the error names the bad value."""
+        errors: dict[str, str] = {}
+        raw_id = str(row.get("report_id") or "").strip()
+        try:
+            report = self._reports.get(int(float(raw_id)))
+        except ValueError:
+            report = None
+            errors["report_id"] = f"“{raw_id}”不是报告编号"
+        else:
+            if report is None:
+                errors["report_id"] = f"报告 {raw_id or '(空)'} 不存在"
+        code = tuple(str(row.get(k) or "").strip() for k in ("table", "row", "column"))
+        row.update(dict(zip(("table", "row", "column"), code, strict=True)))
+        if report is not None:
+            tables = fmt.tables_for(report.edition)
+            if code[0] not in tables:
+                errors["table"] = f"未知的表格代码“{code[0]}”(可用:{', '.join(tables) or '无'})"
+            elif not tables[code[0]].has(code[1], code[2]):
+                errors["row"] = (
+                    f"“{'.'.join(code)}”不是{fmt.EDITION_LABELS[report.edition]}中的表格项(报告 {report.pk})"
+                )
+            for key, expected in (("year", report.year), ("region_code", report.region_id)):
+                given = str(row.get(key) or "").strip()
+                if given and given.removesuffix(".0") != str(expected):
+                    errors[key] = (
+                        f"“{given}”与报告 {report.pk} 的{'年度' if key == 'year' else '地区代码'}({expected})不符"
+                    )
+        try:
+            value = self.fields["value"].widget.clean(row.get("value"))
+        except ValueError as e:
+            errors["value"] = str(e)
+        else:
+            problem = fmt.number_error(value, fmt.code_kind(code))
+            if problem:
+                errors["value"] = f"“{row.get('value')}”{problem}"
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        return original is not None and original.value == instance.value
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Numbers are written per report by the service in after_import, not cell by cell.
+        self._pending[instance.report_id][(instance.table, instance.row, instance.column)] = instance.value
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors() or kwargs.get("dry_run"):
+            return
+        for report_id, values in self._pending.items():
+            report = self._reports[report_id]
+            report_update_values(report=report, values=values)
+        log_actions(
+            user=kwargs.get("user"),
+            objects=[self._reports[i] for i in self._pending],
+            flag=CHANGE,
+            message="通过表格导入更新了表格数值",
+        )
+
+
+class ReportResource(resources.ModelResource):
+    """One row per report: the metadata an editor may correct in a spreadsheet."""
+
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    kind = fields.Field(attribute="kind", column_name="kind")
+    edition = fields.Field(attribute="edition", column_name="edition", readonly=True)
+    year = fields.Field(attribute="year", column_name="year", widget=widgets.IntegerWidget())
+    title = fields.Field(attribute="title", column_name="title")
+    publisher = fields.Field(column_name="publisher")
+    region_code = fields.Field(attribute="region_id", column_name="region_code")
+    index_no = fields.Field(attribute="index_no", column_name="index_no")
+    document_no = fields.Field(attribute="document_no", column_name="document_no")
+    written_on = fields.Field(attribute="written_on", column_name="written_on", widget=widgets.DateWidget("%Y-%m-%d"))
+    published_on = fields.Field(
+        attribute="published_on", column_name="published_on", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    source_url = fields.Field(attribute="source_url", column_name="source_url")
+    checks_failed = fields.Field(attribute="checks_failed", column_name="checks_failed", readonly=True)
+
+    class Meta:
+        model = Report
+        name = "报告信息(每份报告一行)"
+        fields = (
+            "id",
+            "kind",
+            "edition",
+            "year",
+            "title",
+            "publisher",
+            "region_code",
+            "index_no",
+            "document_no",
+            "written_on",
+            "published_on",
+            "status",
+            "source_url",
+            "checks_failed",
+        )
+        import_id_fields = ("id",)
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = False
+
+    def dehydrate_publisher(self, report):
+        return report.publisher.name
+
+    def get_queryset(self):
+        return reports_for_spreadsheet()
+
+    def before_import_row(self, row, **kwargs):
+        errors = {}
+        code = str(row.get("region_code") or "").strip().removesuffix(".0")
+        row["region_code"] = code
+        if region_find(code) is None:
+            errors["region_code"] = f"地区代码“{code}”不在行政区划代码表中"
+        if not str(row.get("publisher") or "").strip():
+            errors["publisher"] = "发布机构不能为空"
+        for key in ("title", "kind", "index_no", "document_no", "source_url"):
+            if key in row and row[key] is None:
+                row[key] = ""  # an empty spreadsheet cell is an empty text, not NULL
+        if errors:
+            raise ValidationError(errors)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        name = str(row.get("publisher") or "").strip()
+        current = instance.publisher if instance.publisher_id else None
+        if current is None or current.name != name or current.region_id != instance.region_id:
+            region = region_find(instance.region_id)
+            instance.publisher = publisher_get_or_create(name=name, region=region)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or not original.pk:
+            return False
+        return all(
+            getattr(instance, f) == getattr(original, f)
+            for f in (
+                "kind",
+                "year",
+                "title",
+                "publisher_id",
+                "region_id",
+                "index_no",
+                "document_no",
+                "written_on",
+                "published_on",
+                "source_url",
+            )
+        )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if not instance.pk:
+            instance.edition = fmt.edition_for_year(instance.year)
+            instance.status = ReportStatus.DRAFT
+
+    def do_instance_save(self, instance, is_create):
+        report_save(report=instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors() or kwargs.get("dry_run"):
+            return
+        for import_type, flag in (("new", ADDITION), ("update", CHANGE)):
+            objects = [r.instance for r in result.rows if r.import_type == import_type and r.instance is not None]
+            log_actions(user=kwargs.get("user"), objects=objects, flag=flag, message="通过表格导入")

@@ -1,0 +1,212 @@
+"""A pure index of region names (GB/T 2260), to find region codes in a document's text.
+
+Built once from ``reports/data/regions.csv`` (no database). Every region is known by its full
+name (湛江市) and by its short form (湛江); a chain of names such as 威海市文登区 or 石家庄市新华区
+resolves to the most specific region whose ancestors are named before it. A name that exists in
+several places (新华区, 朝阳区) and is not disambiguated by a parent is reported as ambiguous,
+never guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reports.regions.data import RegionRow, read_rows
+
+# Suffixes that short forms drop, longest first so that 自治州 is tried before 州-less forms.
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+)
+_ETHNIC_GROUPS = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|"
+    "柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|"
+    "塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+_ETHNIC_TAIL = re.compile(rf"(?:(?:{_ETHNIC_GROUPS})族)+$")
+
+
+def short_name(name: str) -> str:
+    """The name without its administrative suffix: 湛江市 -> 湛江, 延边朝鲜族自治州 -> 延边."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = _ETHNIC_TAIL.sub("", name[: -len(suffix)])
+            return base if len(base) >= 2 else ""
+    return ""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A region name found in a text: its position and every region that carries it."""
+
+    start: int
+    end: int
+    name: str
+    codes: tuple[str, ...]
+    short: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving a name or a chain of names."""
+
+    code: str | None = None
+    name: str = ""  # the names as written, e.g. 威海市文登区
+    candidates: tuple[str, ...] = field(default=())  # set when ambiguous
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.code is None and len(self.candidates) > 1
+
+
+class RegionIndex:
+    def __init__(self, rows: list[RegionRow]):
+        self.rows = {r.code: r for r in rows}
+        names: dict[str, set[str]] = {}
+        shorts: dict[str, set[str]] = {}
+        for r in rows:
+            names.setdefault(r.name, set()).add(r.code)
+            short = short_name(r.name)
+            if short:
+                shorts.setdefault(short, set()).add(r.code)
+        self._full = {n: tuple(sorted(c)) for n, c in names.items()}
+        # A full name always wins over an equal short form of another region.
+        self._short = {n: tuple(sorted(c)) for n, c in shorts.items() if n not in names}
+        self._max_len = max(len(n) for n in self._full)
+        # Name lengths by first character, longest first: a scan only tries lengths that exist.
+        self._lengths = {False: _lengths_by_first(self._full), True: _lengths_by_first(self._short)}
+
+    def name_of(self, code: str) -> str:
+        return self.rows[code].name
+
+    def full_name(self, code: str) -> str:
+        """Name with its ancestors, the province only when no prefecture is named: 威海市文登区, 北京市朝阳区."""
+        chain = list(reversed(self.ancestors(code, include_self=True)))
+        if len(chain) == 3:
+            chain = chain[1:]
+        return "".join(self.rows[c].name for c in chain)
+
+    def ancestors(self, code: str, include_self: bool = False) -> list[str]:
+        out = [code] if include_self else []
+        parent = self.rows[code].parent
+        while parent and parent in self.rows:
+            out.append(parent)
+            parent = self.rows[parent].parent
+        return out
+
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """Codes carrying a full or short name."""
+        return self._full.get(name) or self._short.get(name, ())
+
+    def scan(self, text: str) -> list[NameMatch]:
+        """Every region name in the text, left to right; at each place a full name beats a short one."""
+        found: list[NameMatch] = []
+        i = 0
+        while i < len(text):
+            match = self._match_at(text, i, self._full, short=False) or self._match_at(text, i, self._short, short=True)
+            if match:
+                found.append(match)
+                i = match.end
+            else:
+                i += 1
+        return found
+
+    def _match_at(self, text: str, i: int, names: dict[str, tuple[str, ...]], short: bool) -> NameMatch | None:
+        for length in self._lengths[short].get(text[i], ()):
+            codes = names.get(text[i : i + length])
+            if codes:
+                return NameMatch(i, i + length, text[i : i + length], codes, short)
+        return None
+
+    def chains(self, text: str) -> list[list[NameMatch]]:
+        """Runs of adjacent names (威海市 + 文登区) as they stand in the text."""
+        runs: list[list[NameMatch]] = []
+        for m in self.scan(text):
+            if runs and runs[-1][-1].end == m.start:
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        return runs
+
+    def resolve_chain(self, chain: list[NameMatch]) -> Resolution:
+        """The most specific region of a chain; each name narrows the previous ones."""
+        current = set(chain[0].codes)
+        written = chain[0].name
+        for m in chain[1:]:
+            narrowed = {c for c in m.codes if current.intersection(self.ancestors(c))}
+            if not narrowed:
+                break
+            current = narrowed
+            written += m.name
+        if len(current) == 1:
+            return Resolution(next(iter(current)), written)
+        return Resolution(None, written, tuple(sorted(current)))
+
+    def resolve(self, text: str) -> Resolution:
+        """The region named by the first chain of names in a short text (a publisher's name)."""
+        for chain in self.chains(text):
+            return self.resolve_chain(chain)
+        return Resolution()
+
+    def disambiguate(self, ambiguous: Resolution, text: str) -> Resolution:
+        """Look in a longer text for a chain that names one of the candidates with its parent."""
+        wanted = set(ambiguous.candidates)
+        for chain in self.chains(text):
+            if len(chain) < 2:
+                continue
+            found = self.resolve_chain(chain)
+            if found.code in wanted:
+                return found
+        return ambiguous
+
+    def find(self, name: str, text: str = "") -> Resolution:
+        """The region a name (a publisher's, a title's) gives; a name several regions carry is
+        narrowed only by a chain in ``text`` that names one of them with its parent, never guessed."""
+        found = self.resolve(name)
+        if found.ambiguous and text:
+            found = self.disambiguate(found, text)
+        return found
+
+    def most_mentioned(self, text: str, suffix: str) -> str | None:
+        """The region with ``suffix`` (市, 区, 县) that the text names most often, if one stands out."""
+        counts: Counter[str] = Counter()
+        # Short forms are left out: two characters such as 开平 or 共和 occur in ordinary words.
+        for m in self.scan(text):
+            if m.short:
+                continue
+            codes = [c for c in m.codes if self.rows[c].name.endswith(suffix)]
+            if len(codes) == 1:
+                counts[codes[0]] += 1
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+
+def _lengths_by_first(names: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        if len(name) >= 2:
+            lengths.setdefault(name[0], set()).add(len(name))
+    return {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def region_index() -> RegionIndex:
+    """The index over the shipped region list, built once per process."""
+    return RegionIndex(read_rows())

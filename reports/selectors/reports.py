@@ -1,0 +1,205 @@
+"""Every public read of reports starts here, from ``Report.objects.published()``.
+
+:class:`ReportPage` is the one read model of a report: the page, every download format (PDF, Word,
+Excel, CSV, JSON) and the API are made from it, so none of them can disagree with another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from django.db.models import Count, QuerySet
+
+from reports import format as fmt
+from reports.models import FreeTable, Region, Report, ReportKind, Section, TableCell
+from reports.regions.codes import province_of
+
+PUBLIC_LIST_RELATED = ("publisher", "region")
+
+
+def report_list_public() -> QuerySet:
+    """Published reports, newest first, with what a list row shows."""
+    return Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
+
+
+def report_ids_public() -> QuerySet:
+    """The ids of published reports in ascending order (sitemaps)."""
+    return Report.objects.published().only("pk", "updated_at").order_by("pk")
+
+
+# --- The read model ----------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedTable:
+    """One standard table laid out in the official grid, with its values and rule results."""
+
+    table: fmt.Table
+    grid: fmt.Grid
+    values: dict  # (row, column) -> value
+    checks: list
+    bad_cells: set
+    has_data: bool
+
+
+def rendered_tables(report: Report, values: fmt.Values) -> tuple[list[RenderedTable], list[fmt.CheckResult]]:
+    """The report's standard tables laid out in the official grid, with the rules' results (run once)."""
+    checks = fmt.check(report.edition, values) if report.kind == ReportKind.ANNUAL_REPORT else []
+    out = []
+    for table in report.tables_format.values():
+        table_checks = fmt.checks_of_table(checks, table.code)
+        bad = {(r, c) for ch in table_checks for (_, r, c) in ch.cells}
+        t_values = {(r, c): v for (t, r, c), v in values.items() if t == table.code}
+        has_data = any(v is not None for v in t_values.values())
+        out.append(RenderedTable(table, fmt.layout_grid(table), t_values, table_checks, bad, has_data))
+    return out, checks
+
+
+@dataclass
+class ReportPage:
+    """A report as everyone outside the admin sees it, read once."""
+
+    report: Report  # with publisher and region
+    sections: list[Section]
+    free_tables: list[FreeTable]
+    values: dict[tuple[str, str, str], Decimal]  # a blank cell has no entry
+    tables: list[RenderedTable] = field(default_factory=list)
+    checks: list[fmt.CheckResult] = field(default_factory=list)
+    base_url: str = ""  # ``https://host`` for absolute links in files; "" on pages
+
+    def __post_init__(self):
+        if not self.tables and not self.checks:
+            self.tables, self.checks = rendered_tables(self.report, self.values)
+
+    @property
+    def page_url(self) -> str:
+        return self.base_url + self.report.get_absolute_url()
+
+    @property
+    def failed_checks(self) -> list[fmt.CheckResult]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def numbered_parts(self) -> set[str]:
+        return {s.number for s in self.sections if s.number}
+
+    def tables_in(self, number: str) -> list[RenderedTable]:
+        """The standard tables printed inside the part ``number`` (二 holds the 主动公开 table)."""
+        return [t for t in self.tables if t.table.number == number]
+
+    @property
+    def tables_after(self) -> list[RenderedTable]:
+        """Tables whose part is missing from the text: shown after the sections."""
+        return [t for t in self.tables if t.table.number not in self.numbered_parts]
+
+
+def report_pages(reports: list[Report], *, base_url: str = "") -> list[ReportPage]:
+    """Read models of many reports (loaded with publisher and region): three queries in all."""
+    ids = [r.pk for r in reports]
+    sections: dict[int, list[Section]] = defaultdict(list)
+    for s in Section.objects.filter(report_id__in=ids).order_by("report_id", "position", "id"):
+        sections[s.report_id].append(s)
+    free_tables: dict[int, list[FreeTable]] = defaultdict(list)
+    for t in FreeTable.objects.filter(report_id__in=ids).order_by("report_id", "position", "id"):
+        free_tables[t.report_id].append(t)
+    values = TableCell.objects.filter(report_id__in=ids).values_by_report()
+    return [
+        ReportPage(r, sections[r.pk], free_tables[r.pk], values.get(r.pk, {}), base_url=base_url) for r in reports
+    ]
+
+
+def report_page(*, pk: int, preview: bool = False, base_url: str = "") -> ReportPage | None:
+    """The read model of a published report; of any report when ``preview`` (editors). None if not found."""
+    qs = Report.objects.all() if preview else Report.objects.published()
+    report = qs.select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
+    if report is None:
+        return None
+    return report_pages([report], base_url=base_url)[0]
+
+
+def report_example_id() -> int | None:
+    """The id of the newest published report (for examples in the API documentation)."""
+    return report_list_public().values_list("pk", flat=True).first()
+
+
+# --- Many reports, read in chunks (bulk open data) ----------------------------------------------
+
+_ROW_FIELDS = (
+    "pk",
+    "year",
+    "region_id",
+    "edition",
+    "title",
+    "publisher__name",
+    "region__name",
+    "kind",
+    "published_on",
+    "checks_failed",
+)
+
+
+def _cells_of(ids: list[int]) -> dict[int, list[tuple]]:
+    """((table, row, column), value) pairs by report. The code tuples are shared: 200 numbers of
+    each of 500 reports would otherwise hold 300,000 copies of the same few code strings."""
+    codes: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+    cells: dict[int, list[tuple]] = defaultdict(list)
+    rows = TableCell.objects.filter(report_id__in=ids).values_list("report_id", "table", "row", "column", "value")
+    for report_id, table, row, column, value in rows.iterator(chunk_size=10_000):
+        code = (table, row, column)
+        cells[report_id].append((codes.setdefault(code, code), value))
+    return cells
+
+
+def report_chunks(qs: QuerySet, chunk_size: int = 500) -> Iterator[tuple[list[tuple], dict[int, list]]]:
+    """(report rows, cells by report id) for each chunk of ``qs``: two queries per chunk."""
+    rows = qs.values_list(*_ROW_FIELDS).iterator(chunk_size=chunk_size)
+    for chunk in chunked(rows, chunk_size):
+        yield chunk, _cells_of([r[0] for r in chunk])
+
+
+def report_page_chunks(qs: QuerySet, *, base_url: str = "", chunk_size: int = 500) -> Iterator[list[ReportPage]]:
+    """The read models of the reports of ``qs``, a chunk at a time (four queries per chunk)."""
+    reports = qs.select_related(*PUBLIC_LIST_RELATED).defer("search_text").iterator(chunk_size=chunk_size)
+    for chunk in chunked(reports, chunk_size):
+        yield report_pages(chunk, base_url=base_url)
+
+
+def chunked(iterable: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items of ``iterable`` (the last one shorter)."""
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- The home page ---------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    years: list[int]
+    rows: list[tuple[Region, list[tuple[int, int]], int]]
+
+
+def annual_report_overview(*, years: int = 6) -> Overview:
+    """Published annual reports counted per province and year (the newest ``years`` years)."""
+    counts = Report.objects.published().annual().exclude(year=None).values("region_id", "year").annotate(n=Count("id"))
+    by_province: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    all_years = set()
+    for row in counts:
+        by_province[province_of(row["region_id"])][row["year"]] += row["n"]
+        all_years.add(row["year"])
+    year_list = sorted(all_years, reverse=True)[:years]
+    provinces = Region.objects.in_bulk(list(by_province))
+    rows = []
+    for code in sorted(by_province):
+        per_year = [(y, by_province[code].get(y, 0)) for y in year_list]
+        rows.append((provinces[code], per_year, sum(n for _, n in per_year)))
+    return Overview(year_list, rows)

@@ -1,0 +1,191 @@
+"""The one import pipeline: a parsed document written as a draft report, all or nothing.
+
+The admin's document upload, ``manage.py import_reports`` and any batch call
+:func:`report_import_document`; the importers (``reports.importers``) only parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from reports import format as fmt
+from reports.importers import ParsedReport, UnreadableDocument
+from reports.models import FreeTable, Publisher, Report, ReportKind, ReportStatus, Section
+from reports.selectors.regions import region_get
+from reports.services.reports import (
+    cells_create,
+    publisher_get_or_create,
+    report_checks,
+    report_publish,
+    report_values_validate,
+    search_text,
+)
+from reports.services.statistics import stats_refresh_report
+
+
+def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
+    """The report already stored for the same publisher, year and kind, if any."""
+    if year is None:
+        return None
+    return Report.objects.filter(publisher=publisher, year=year, kind=kind).order_by("-id").first()
+
+@transaction.atomic
+def report_import(
+    *,
+    parsed: ParsedReport,
+    region_code: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    publisher_name: str | None = None,
+    publish: bool = False,
+    replace: bool = False,
+    original_name: str = "",
+    original_bytes: bytes | None = None,
+    source_url: str = "",
+) -> tuple[Report, bool]:
+    """Write one parsed document as a report, all or nothing; returns (report, replaced).
+
+    Options given by the editor win over what the text says. A report of the same publisher,
+    year and kind is replaced only when ``replace`` is set; otherwise the import fails.
+    """
+    code = region_code or parsed.region_code
+    if not code:
+        raise UnreadableDocument("无法确定所属地区:文中未找到可识别的地名,请指定地区代码(--region)。")
+    try:
+        region = region_get(code=code)
+    except ValidationError as e:
+        raise UnreadableDocument(e.messages[0]) from None
+    name = publisher_name or parsed.publisher
+    if not name:
+        raise UnreadableDocument("无法确定发布机构:文中未找到发布机构名称。")
+    kind = kind or parsed.kind
+    if kind not in ReportKind.values:
+        raise UnreadableDocument(f"未知的报告类别“{kind}”,可选:{', '.join(ReportKind.values)}。")
+    year = year or parsed.year
+    edition = parsed.edition
+    if kind == ReportKind.ANNUAL_REPORT and year:
+        edition = parsed.edition if parsed.values else fmt.edition_for_year(year)
+    publisher = publisher_get_or_create(name=name, region=region)
+
+    replaced = False
+    existing = report_find_existing(publisher=publisher, year=year, kind=kind)
+    if existing is not None:
+        if not replace:
+            raise UnreadableDocument(
+                f"已存在同一发布机构、年度和类别的报告(编号 {existing.pk}:{existing.title}),未重复导入。"
+            )
+        replaced_pk = existing.pk
+        existing.delete()
+        stats_refresh_report(replaced_pk)
+        replaced = True
+
+    title = parsed.title or f"{name}{year or ''}年{ReportKind(kind).label}"
+    report = Report(
+        kind=kind,
+        edition=edition,
+        year=year,
+        title=title[:300],
+        publisher=publisher,
+        region=region,
+        index_no=parsed.index_no,
+        document_no=parsed.document_no,
+        written_on=parsed.written_on,
+        # Archives rarely state 发布日期 apart from the signature date: take 成文日期 then.
+        published_on=parsed.published_on or parsed.written_on,
+        source_url=source_url,
+        status=ReportStatus.DRAFT,
+    )
+    try:
+        # Publisher and region are the rows just fetched or created above, so checking that they
+        # exist would cost two queries per document of a bulk import for nothing; the one
+        # constraint on them (one *published* report per publisher and year) is checked by
+        # report_publish, and this report is a draft until then.
+        # The year's range is checked by the field's validators; the one-published-report rule
+        # is checked on publishing. Skipping constraint validation saves three queries a document.
+        report.full_clean(exclude=["publisher", "region"], validate_constraints=False)
+    except ValidationError as e:
+        raise UnreadableDocument("; ".join(e.messages)) from None
+    if original_bytes is not None:
+        report.original_file.save(original_name or "original.txt", ContentFile(original_bytes), save=False)
+    # Search text and failed checks are known before the save: no second write (bulk imports).
+    report.search_text = search_text(report, parsed.sections)
+    report.checks_failed = sum(1 for c in report_checks(report, parsed.values) if not c.ok)
+    report.save()
+    Section.objects.bulk_create(
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
+        for i, s in enumerate(parsed.sections)
+    )
+    FreeTable.objects.bulk_create(
+        FreeTable(
+            report=report,
+            position=i,
+            caption=t.caption,
+            header_rows=t.header_rows,
+            rows=t.rows,
+        )
+        for i, t in enumerate(parsed.free_tables)
+    )
+    if parsed.values:
+        try:
+            report_values_validate(edition=edition, values=parsed.values)
+        except ValidationError as e:
+            raise UnreadableDocument("; ".join(e.messages)) from None
+        cells_create(report, parsed.values)
+    if publish:
+        try:
+            # An archived document's 发布日期 is not today: leave it unknown rather than invent it.
+            report_publish(report=report, date_today=False)
+        except ValidationError as e:
+            raise UnreadableDocument("; ".join(e.messages)) from None
+    return report, replaced
+
+# --- Batches: the admin upload, import_reports and spreadsheets share these ---------------------
+
+IMPORTED, REPLACED, SKIPPED = "imported", "replaced", "skipped"
+ON_EXISTING = ("fail", "replace", "skip")
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    report: Report
+    status: str  # imported, replaced or skipped
+
+
+def report_existing_for(
+    *,
+    parsed: ParsedReport,
+    region_code: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    publisher_name: str | None = None,
+) -> Report | None:
+    """The stored report a parsed document would clash with (same publisher, year and kind), if any."""
+    code = region_code or parsed.region_code
+    name = (publisher_name or parsed.publisher or "").strip()
+    year = year or parsed.year
+    if not (code and name and year):
+        return None
+    publisher = Publisher.objects.filter(name=name, region_id=code).first()
+    if publisher is None:
+        return None
+    return report_find_existing(publisher=publisher, year=year, kind=kind or parsed.kind)
+
+
+def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", **options) -> ImportOutcome:
+    """Import one parsed document all or nothing; a report already there is refused, replaced or skipped.
+
+    ``options`` are those of :func:`report_import` (region_code, year, kind, publisher_name …).
+    """
+    if on_existing not in ON_EXISTING:
+        raise ValueError(on_existing)
+    if on_existing == "skip":
+        keys = ("region_code", "year", "kind", "publisher_name")
+        existing = report_existing_for(parsed=parsed, **{k: options.get(k) for k in keys})
+        if existing is not None:
+            return ImportOutcome(existing, SKIPPED)
+    report, replaced = report_import(parsed=parsed, replace=on_existing == "replace", **options)
+    return ImportOutcome(report, REPLACED if replaced else IMPORTED)

@@ -1,0 +1,205 @@
+"""Every write to a report goes through here: the admin, the spreadsheet import and commands call these.
+
+One write path: :func:`report_save` stores a report with its sections, free tables and numbers, runs
+the format's rules once, stores what is derived from them and refreshes the statistics once.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from reports import format as fmt
+from reports.format import Values
+from reports.models import FreeTable, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.services.statistics import stats_refresh_report, stats_refresh_reports
+
+
+def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
+    """The publisher called ``name`` in ``region``, created on first use."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("发布机构名称不能为空。")
+    publisher, _ = Publisher.objects.get_or_create(
+        name=name, region=region, defaults={"kind": Publisher.kind_for_name(name)}
+    )
+    return publisher
+
+
+def report_values_validate(*, edition: str, values: Values) -> None:
+    """Every code must belong to the edition's tables; amounts and counts must be sane."""
+    errors = fmt.value_errors(edition, values)
+    if errors:
+        raise ValidationError(errors)
+
+
+def search_text(report: Report, sections) -> str:
+    """What keyword search reads of a report: title, publisher, headings and text."""
+    return "\n".join([report.title, report.publisher.name] + [f"{s.heading}\n{s.body}" for s in sections])
+
+
+def report_checks(report: Report, values: Values) -> list[fmt.CheckResult]:
+    """The rules' results over a report's numbers (only annual reports have the standard tables)."""
+    if report.kind != ReportKind.ANNUAL_REPORT:
+        return []
+    return fmt.check(report.edition, values)
+
+
+def report_refresh_derived(*, report: Report, sections=None, values: Values | None = None) -> list[fmt.CheckResult]:
+    """Store the search text and the failed-rule count, refresh the statistics; returns the rules' results.
+
+    A caller that has just written the sections or values hands them over (saves the queries).
+    """
+    if sections is None:
+        sections = list(report.sections.all())
+    if values is None:
+        values = report.cells.values_dict()
+    checks = report_checks(report, values)
+    report.search_text = search_text(report, sections)
+    report.checks_failed = sum(1 for c in checks if not c.ok)
+    Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
+    stats_refresh_report(report.pk)
+    return checks
+
+
+def _sections_replace(report: Report, sections) -> list[Section]:
+    report.sections.all().delete()
+    return Section.objects.bulk_create(
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
+        for i, s in enumerate(sections)
+    )
+
+
+def _free_tables_replace(report: Report, free_tables) -> None:
+    report.free_tables.all().delete()
+    FreeTable.objects.bulk_create(
+        FreeTable(report=report, position=i, caption=t.caption, header_rows=t.header_rows, rows=t.rows)
+        for i, t in enumerate(free_tables)
+    )
+
+
+def _values_replace(report: Report, values: Values) -> None:
+    report_values_validate(edition=report.edition, values=values)
+    report.cells.all().delete()
+    cells_create(report, values)
+
+
+@transaction.atomic
+def report_save(*, report: Report, sections=None, free_tables=None, values: Values | None = None):
+    """Validate and save a report and, when given, replace its sections, free tables and numbers.
+
+    Sections are (number, heading, body) items and free tables (caption, header_rows, rows) items,
+    in order. The rules run once and the statistics are refreshed once; returns the rules' results.
+    """
+    if report.is_public:
+        _check_publishable(report)
+    if values is not None:
+        report_values_validate(edition=report.edition, values=values)
+    report.full_clean(validate_constraints=False)
+    report.save()
+    if sections is not None:
+        sections = _sections_replace(report, sections)
+    if free_tables is not None:
+        _free_tables_replace(report, free_tables)
+    if values is not None:
+        report.cells.all().delete()
+        cells_create(report, values)
+    return report_refresh_derived(report=report, sections=sections, values=values)
+
+
+@transaction.atomic
+def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
+    """Replace the standard-table numbers of a report; returns the consistency checks."""
+    _values_replace(report, values)
+    return report_refresh_derived(report=report, values=values)
+
+
+@transaction.atomic
+def report_update_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
+    """Change some standard-table numbers of a report (None blanks a cell), keep the rest; rechecks."""
+    current = report.cells.values_dict()
+    current.update(values)
+    return report_set_values(report=report, values=current)
+
+
+@transaction.atomic
+def report_set_sections(*, report: Report, sections) -> None:
+    """Replace the sections of a report with (number, heading, body) items."""
+    report_refresh_derived(report=report, sections=_sections_replace(report, sections))
+
+
+def cells_create(report: Report, values: Values) -> None:
+    """Write the filled cells of a report that has none (a blank cell is stored as no row at all)."""
+    # A blank cell is stored as no row at all: absence reads back as None, never as 0.
+    cells = [(t, r, c, v) for (t, r, c), v in values.items() if v is not None]
+    if not cells:
+        return
+    connection = connections[router.db_for_write(TableCell)]
+    if connection.vendor != "postgresql":
+        TableCell.objects.bulk_create(
+            TableCell(report=report, table=t, row=r, column=c, value=v) for t, r, c, v in cells
+        )
+        return
+    # On PostgreSQL one INSERT … SELECT FROM UNNEST of seven arrays: building 200 model instances
+    # per report was the costliest part of a bulk import (bench/bench_import.py). Same rows as
+    # bulk_create would write.
+    meta = TableCell._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in ("report", "table", "row", "column", "value"))
+    stamps = ", ".join(quote(meta.get_field(f).column) for f in ("created_at", "updated_at"))
+    now = timezone.now()
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}, {stamps}) "  # noqa: S608 - names from the model
+        "SELECT u.*, %s, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::numeric[]) AS u"
+    )
+    report_ids, tables, rows, cols, numbers = zip(*((report.pk, t, r, c, v) for t, r, c, v in cells), strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, now, list(report_ids), list(tables), list(rows), list(cols), list(numbers)])
+
+
+def _check_publishable(report: Report) -> None:
+    if report.kind == ReportKind.ANNUAL_REPORT and report.year is not None:
+        clash = (
+            Report.objects.published()
+            .annual()
+            .filter(publisher=report.publisher, year=report.year)
+            .exclude(pk=report.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                f"{report.publisher.name}{report.year}年度已有已发布的年度报告(编号 {clash.pk}),请先撤回它。"
+            )
+
+
+@transaction.atomic
+def report_publish(*, report: Report, date_today: bool = True) -> Report:
+    """Make a report public; sets 发布日期 to today when it has none (unless ``date_today`` is off)."""
+    _check_publishable(report)
+    report.status = ReportStatus.PUBLISHED
+    if report.published_on is None and date_today:
+        report.published_on = timezone.localdate()
+    report.full_clean()
+    report.save()
+    stats_refresh_report(report.pk)
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report) -> Report:
+    """Take a report off the public site (kept, not deleted)."""
+    report.status = ReportStatus.WITHDRAWN
+    report.full_clean()
+    report.save()
+    stats_refresh_report(report.pk)
+    return report
+
+
+@transaction.atomic
+def reports_delete(*, reports) -> int:
+    """Delete reports with everything they hold, and take them out of the statistics."""
+    ids = [r.pk for r in reports]
+    Report.objects.filter(pk__in=ids).delete()
+    stats_refresh_reports(ids)
+    return len(ids)

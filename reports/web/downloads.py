@@ -1,0 +1,109 @@
+"""Downloads: a report's files (PDF, Word, Excel, CSV, JSON), its print HTML, and bulk open data."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_GET
+
+from reports.exporters import bulk
+from reports.exporters.common import FORMATS
+from reports.models import Report, ReportKind
+from reports.selectors.filters import ParameterError, filter_params, reports_matching
+from reports.selectors.regions import region_find
+from reports.selectors.reports import report_page
+from reports.services import downloads
+from reports.web.pages import is_editor
+
+
+def base_url(request) -> str:
+    """``https://host`` of the request, for the absolute links inside generated files."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def download_urls(report: Report, *, base_url: str = "") -> dict[str, str]:
+    """Format -> URL of each download of a report (the links on its page and in its JSON)."""
+    return {ext: base_url + reverse("reports:download", args=[report.pk, ext]) for ext in FORMATS}
+
+
+def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
+    """``attachment; filename="report-17.pdf"; filename*=UTF-8''%E6%B8%85…``."""
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _page_or_404(request, pk: int):
+    page = report_page(pk=pk, preview=is_editor(request), base_url=base_url(request))
+    if page is None:
+        raise Http404("报告不存在或未公开")
+    return page
+
+
+@require_GET
+def report_download(request, pk: int, ext: str):
+    """A report in one download format; generated once per content (see reports/services/downloads.py)."""
+    if ext not in FORMATS:
+        raise Http404("不支持的下载格式")
+    page = _page_or_404(request, pk)
+    fp = downloads.fingerprint(page)
+    etag = f'"{fp}-{ext}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    download = downloads.report_download(page, ext, fp=fp)
+    response = FileResponse(download.open(), content_type=download.content_type)
+    response["Content-Disposition"] = content_disposition(download.filename, download.fallback)
+    response["ETag"] = etag
+    # Revalidated on every use (cheap: a 304 costs the fingerprint only); drafts stay out of shared caches.
+    response["Cache-Control"] = "public, no-cache" if page.report.is_public else "private, no-cache"
+    return response
+
+
+@require_GET
+def report_print(request, pk: int):
+    """The print HTML the PDF is rendered from (A4, official-document layout)."""
+    from reports.exporters.pdf import render_print_html
+
+    return HttpResponse(render_print_html(_page_or_404(request, pk)))
+
+
+def _bulk_filename(params) -> str:
+    """``政府信息公开报告-贵州省-2023年`` from the filters that are set."""
+    parts = ["政府信息公开报告"]
+    code = params.get("region")
+    if code:
+        region = region_find(code)
+        if region:
+            parts.append(region.name)
+    if params.get("year"):
+        parts.append(f"{params['year']}年")
+    if params.get("kind") in ReportKind.values:
+        parts.append(ReportKind(params["kind"]).label)
+    return "-".join(parts)
+
+
+@require_GET
+def reports_export(request, ext: str):
+    """All published reports matching the list's filters, streamed as CSV, JSON Lines or XLSX."""
+    if ext not in bulk.BULK_FORMATS:
+        raise Http404("不支持的导出格式")
+    try:
+        qs = reports_matching(request.GET)
+    except ParameterError as e:
+        return JsonResponse(
+            {"error": e.message, "parameter": e.parameter}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    content_type = bulk.BULK_FORMATS[ext][0]
+    if ext in ("csv", "jsonl"):
+        lines = bulk.csv_stream(qs) if ext == "csv" else bulk.jsonl_stream(qs, base_url=base_url(request))
+        response = StreamingHttpResponse((piece.encode() for piece in bulk.buffered(lines)), content_type=content_type)
+    else:
+        response = FileResponse(bulk.xlsx_tempfile(qs, base_url=base_url(request)), content_type=content_type)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    name = f"{_bulk_filename(filter_params(request.GET))}-{stamp}.{ext}"
+    response["Content-Disposition"] = content_disposition(name, f"reports-{stamp}.{ext}")
+    return response

@@ -1,0 +1,125 @@
+"""Public pages: thin views that validate input, call one selector, render."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from reports.models import ReportKind
+from reports.regions.codes import is_code
+from reports.selectors.filters import ReportFilter, filter_params
+from reports.selectors.regions import region_children as children_of
+from reports.selectors.regions import region_choosers, region_find
+from reports.selectors.reports import annual_report_overview, report_list_public, report_page
+
+# The four first-level entries of a 政府信息公开 column (国办公开办函〔2019〕61号).
+COLUMN_ENTRIES = (
+    ("政府信息公开指南", ReportKind.GUIDE, "公开方式、申请渠道和办理流程"),
+    ("政府信息公开制度", ReportKind.WORK_PLAN, "政务公开工作要点及相关制度文件"),
+    ("法定主动公开内容", ReportKind.OTHER, "依法应当主动公开的其他政府信息"),
+    ("政府信息公开工作年度报告", ReportKind.ANNUAL_REPORT, "各级行政机关的年度报告"),
+)
+
+
+def is_editor(request) -> bool:
+    """Staff may see drafts on the public URLs (to check them before publishing)."""
+    return request.user.is_authenticated and request.user.is_staff
+
+
+@require_GET
+def home(request):
+    latest = report_list_public()[:10]
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "entries": COLUMN_ENTRIES,
+            "latest": latest,
+            "overview": annual_report_overview(),
+            "provinces": children_of(None),
+        },
+    )
+
+
+@require_GET
+def report_list(request):
+    data = filter_params(request.GET)
+    filterset = ReportFilter(data, queryset=report_list_public())
+    errors = []
+    if filterset.is_valid():
+        qs = filterset.qs
+    else:
+        errors = [f"{filterset.form.fields[f].label}: {m}" for f, ms in filterset.errors.items() for m in ms]
+        qs = filterset.queryset.none()
+    paginator = Paginator(qs, settings.GOVOPEN_PAGE_SIZE)
+    page_number = request.GET.get("page") or 1
+    try:
+        page = paginator.page(page_number)
+    except (PageNotAnInteger, EmptyPage):
+        errors.append(f"页码“{page_number}”无效,已显示第一页。")
+        page = paginator.page(1)
+    region = None
+    code = data.get("region")
+    if code and "region" not in filterset.errors:
+        region = region_find(code)
+    choosers = region_choosers(region, CHOOSER_PLACEHOLDERS)
+    params = data.copy()
+    params.pop("page", None)
+    publisher = filterset.form.cleaned_data.get("publisher") if filterset.is_valid() else None
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "errors": errors,
+            "region": region,
+            "choosers": choosers,
+            "querystring": params.urlencode(),
+            "publisher": publisher,
+            "total": paginator.count,
+        },
+    )
+
+
+CHOOSER_PLACEHOLDERS = ("全部省份", "全部市(州)", "全部县(市、区)")
+
+
+@require_GET
+def report_detail(request, pk):
+    page = report_page(pk=pk, preview=is_editor(request))
+    if page is None:
+        raise Http404("报告不存在或未公开")
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "page": page,
+            "report": page.report,
+            "tables": page.tables,
+            "checks": page.checks,
+            "failed_checks": page.failed_checks,
+            "sections": page.sections,
+            "tables_after": page.tables_after,
+            "free_tables": page.free_tables,
+        },
+    )
+
+
+@require_GET
+def region_children(request):
+    """Regions under ``parent`` for the region choosers (JSON)."""
+    parent = request.GET.get("parent", "")
+    if parent and not is_code(parent):
+        return JsonResponse({"error": "parent 应为六位行政区划代码"}, status=400)
+    if parent and region_find(parent) is None:
+        raise Http404("地区不存在")
+    regions = children_of(parent or None)
+    return JsonResponse(
+        {
+            "parent": parent or None,
+            "regions": [{"code": r.code, "name": r.name} for r in regions],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
