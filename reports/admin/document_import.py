@@ -46,11 +46,6 @@ def _root() -> Path:
     return Path(settings.GOVOPEN_IMPORT_DIR or Path(tempfile.gettempdir()) / "govopen-imports")
 
 
-def _limits() -> tuple[int, int]:
-    max_bytes = settings.GOVOPEN_MAX_UPLOAD_BYTES
-    return max_bytes, getattr(settings, "GOVOPEN_MAX_INFLATED_BYTES", 10 * max_bytes)
-
-
 # --- The batch: uploaded bytes between the steps ---------------------------------------------------
 
 
@@ -67,14 +62,14 @@ class Batch:
         folder = _root() / token
         folder.mkdir(parents=True, mode=0o700)
         batch = cls(token, folder)
-        max_bytes, max_inflated = _limits()
+        max_bytes = settings.GOVOPEN_MAX_UPLOAD_BYTES
         for upload in uploads:
             name = PurePath(upload.name).name
             if upload.size > max_bytes:
                 batch.add_error(name, f"文件过大:{upload.size / 1048576:.1f} MB,上限为 {max_bytes / 1048576:.0f} MB")
                 continue
             try:
-                for member in iter_documents(name, upload.read(), max_bytes=max_bytes, max_inflated=max_inflated):
+                for member in iter_documents(name, upload.read(), max_bytes=max_bytes):
                     if member.data is None:
                         batch.add_error(member.name, member.error)
                     elif len(batch.documents) >= MAX_DOCUMENTS:
@@ -251,10 +246,9 @@ def build_preview(batch: Batch, index: int, document: dict, data=None) -> Previe
     if preview.error:
         return preview
     options = _corrections(document)
-    max_bytes, max_inflated = _limits()
     try:
         parsed = parse_document(
-            document["name"], batch.data(document), max_bytes=max_bytes, max_inflated=max_inflated, **options
+            document["name"], batch.data(document), max_bytes=settings.GOVOPEN_MAX_UPLOAD_BYTES, **options
         )
     except UnreadableDocument as e:
         preview.error = str(e)
@@ -308,14 +302,11 @@ def build_preview(batch: Batch, index: int, document: dict, data=None) -> Previe
 
 
 def ambiguous_choices(preview: Preview) -> list[tuple[str, str]]:
-    """Candidate regions named in a warning about an ambiguous name: (code, full name)."""
+    """The regions an ambiguous name could mean, for the editor to choose from: (code, full name)."""
     if preview.parsed is None or preview.region:
         return []
     index = region_index()
-    codes = []
-    for warning in preview.parsed.warnings:
-        codes.extend(re.findall(r"\((\d{6})\)", warning))
-    return [(c, index.full_name(c)) for c in dict.fromkeys(codes) if c in index.rows]
+    return [(c, index.full_name(c)) for c in preview.parsed.region_candidates if index.knows(c)]
 
 
 # --- Views ------------------------------------------------------------------------------------------

@@ -58,8 +58,7 @@ def ascii_filename(report: Report, ext: str) -> str:
 @lru_cache(maxsize=None)
 def code_order(edition: str) -> dict[tuple[str, str, str], tuple[int, str]]:
     """Each (table, row, column) code of an edition -> (reading position, column kind)."""
-    tables = fmt.tables_for(edition)
-    return {code: (i, tables[code[0]].column(code[1], code[2]).kind) for i, code in enumerate(fmt.all_codes(edition))}
+    return {code: (i, fmt.code_kind(code)) for i, code in enumerate(fmt.all_codes(edition))}
 
 
 def long_rows(

@@ -33,6 +33,8 @@ class ParsedReport:
     year: int | None = None
     publisher: str = ""
     region_code: str | None = None  # six-digit GB/T 2260 code, if the text names one
+    # The regions a name could mean when it is ambiguous (新华区): the editor chooses among them.
+    region_candidates: tuple[str, ...] = ()
     index_no: str = ""
     document_no: str = ""
     written_on: datetime.date | None = None

@@ -212,20 +212,23 @@ def infer_publisher(text: str) -> str:
 # --- Region -------------------------------------------------------------------------------------
 
 
-def detect_region(publisher: str, text: str, warnings: list[str]) -> str | None:
-    """The region code the publisher's name gives, disambiguated only by an explicit parent name."""
-    if not publisher:
-        return None
+def detect_region(report: ParsedReport, text: str) -> None:
+    """The region code the publisher's name gives, disambiguated only by an explicit parent name.
+
+    An ambiguous name leaves the code unset, with the candidates and a warning that names them.
+    """
+    if not report.publisher:
+        return
     index = region_index()
-    found = index.find(publisher, text)
+    found = index.find(report.publisher, text)
     if found.code:
-        return found.code
-    if found.ambiguous:
+        report.region_code = found.code
+    elif found.ambiguous:
+        report.region_candidates = found.candidates
         choices = "、".join(f"{index.full_name(c)}({c})" for c in found.candidates)
-        warnings.append(f"地区名称“{found.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
+        report.warnings.append(f"地区名称“{found.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
     else:
-        warnings.append(f"未能从发布机构“{publisher}”识别所属行政区划")
-    return None
+        report.warnings.append(f"未能从发布机构“{report.publisher}”识别所属行政区划")
 
 
 # --- Edition ------------------------------------------------------------------------------------
@@ -456,7 +459,10 @@ def parse_lines(
 
     report.publisher = _publisher(title, opening, signature, text, report.warnings, publisher_hint)
     report.title = title or title_from_opening(opening) or _composed_title(report, filename)
-    report.region_code = region_code or detect_region(report.publisher, text, report.warnings)
+    if region_code:
+        report.region_code = region_code
+    else:
+        detect_region(report, text)
     report.index_no = find_labelled(_INDEX_NO, lines)
     report.document_no = find_labelled(_DOCUMENT_NO, lines)
 

@@ -1,8 +1,8 @@
+from reports.models.cells import FreeTable, TableCell
 from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Report, ReportKind, ReportStatus, Section
 from reports.models.stats import RegionYearStat, ReportStat
-from reports.models.tables import FreeTable, TableCell
 
 __all__ = [
     "FreeTable",

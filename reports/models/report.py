@@ -39,7 +39,7 @@ class ReportQuerySet(models.QuerySet):
 
     def with_has_cells(self):
         """Annotated with ``has_cells``: whether the report holds any table number."""
-        from reports.models.tables import TableCell
+        from reports.models.cells import TableCell
 
         return self.annotate(has_cells=models.Exists(TableCell.objects.filter(report=models.OuterRef("pk"))))
 

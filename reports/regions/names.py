@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from reports.regions.data import RegionRow, read_rows
+from reports.regions.data import RegionRow, path_names, read_rows
+from reports.regions.tree import RegionTree
 
 # Suffixes that short forms drop, longest first so that 自治州 is tried before 州-less forms.
 _SUFFIXES = (
@@ -76,7 +77,8 @@ class Resolution:
 
 class RegionIndex:
     def __init__(self, rows: list[RegionRow]):
-        self.rows = {r.code: r for r in rows}
+        paths = path_names(rows)
+        self.tree = RegionTree.from_rows((r.code, r.name, r.level, r.parent, paths[r.code]) for r in rows)
         names: dict[str, set[str]] = {}
         shorts: dict[str, set[str]] = {}
         for r in rows:
@@ -91,23 +93,18 @@ class RegionIndex:
         # Name lengths by first character, longest first: a scan only tries lengths that exist.
         self._lengths = {False: _lengths_by_first(self._full), True: _lengths_by_first(self._short)}
 
+    def knows(self, code: str) -> bool:
+        return code in self.tree.nodes
+
     def name_of(self, code: str) -> str:
-        return self.rows[code].name
+        return self.tree.nodes[code].name
 
     def full_name(self, code: str) -> str:
         """Name with its ancestors, the province only when no prefecture is named: 威海市文登区, 北京市朝阳区."""
-        chain = list(reversed(self.ancestors(code, include_self=True)))
+        chain = list(reversed(self.tree.ancestors(code, include_self=True)))
         if len(chain) == 3:
             chain = chain[1:]
-        return "".join(self.rows[c].name for c in chain)
-
-    def ancestors(self, code: str, include_self: bool = False) -> list[str]:
-        out = [code] if include_self else []
-        parent = self.rows[code].parent
-        while parent and parent in self.rows:
-            out.append(parent)
-            parent = self.rows[parent].parent
-        return out
+        return "".join(self.name_of(c) for c in chain)
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Codes carrying a full or short name."""
@@ -148,7 +145,7 @@ class RegionIndex:
         current = set(chain[0].codes)
         written = chain[0].name
         for m in chain[1:]:
-            narrowed = {c for c in m.codes if current.intersection(self.ancestors(c))}
+            narrowed = {c for c in m.codes if current.intersection(self.tree.ancestors(c))}
             if not narrowed:
                 break
             current = narrowed
@@ -189,7 +186,7 @@ class RegionIndex:
         for m in self.scan(text):
             if m.short:
                 continue
-            codes = [c for c in m.codes if self.rows[c].name.endswith(suffix)]
+            codes = [c for c in m.codes if self.name_of(c).endswith(suffix)]
             if len(codes) == 1:
                 counts[codes[0]] += 1
         ranked = counts.most_common(2)

@@ -75,12 +75,18 @@ class ParameterError(ValueError):
 def filter_params(params: MultiValueDict) -> MultiValueDict:
     """The list page's query string, with ``region`` taken from the deepest region chooser filled in."""
     data = params.copy()
-    regions = [r.strip() for r in data.getlist("region") if r.strip()]
-    if regions:
-        data.setlist("region", [regions[-1]])
+    code = deepest_region(params)
+    if code:
+        data.setlist("region", [code])
     elif "region" in data:
         del data["region"]
     return data
+
+
+def deepest_region(params: MultiValueDict) -> str:
+    """The region of the province → prefecture → county choosers: the deepest one filled in."""
+    codes = [c.strip() for c in params.getlist("region") if c.strip()]
+    return codes[-1] if codes else ""
 
 
 def reports_matching(params: MultiValueDict) -> QuerySet:

@@ -27,7 +27,8 @@ from reports import similarity
 from reports.format.measures import MEASURE_CODES, MEASURES
 from reports.models import RegionYearStat, Report, ReportStat, Section, TableCell
 from reports.regions.codes import COUNTRY_CODE
-from reports.selectors.regions import RegionTree, region_tree
+from reports.regions.tree import RegionTree
+from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import STAT_FIELDS, Agg, aggregate_reports
 
 ALL, OWN = RegionYearStat.Scope.ALL, RegionYearStat.Scope.OWN

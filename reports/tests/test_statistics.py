@@ -15,6 +15,7 @@ from reports.format.measures import MEASURES, OUTCOME_MEASURES
 from reports.models import RegionYearStat, Report, ReportStat, ReportStatus, TableCell
 from reports.regions.codes import COUNTRY_CODE
 from reports.selectors.statistics.scope import scope_filter, scope_statistics
+from reports.selectors.statistics.scope_tables import scope_tables
 from reports.services.statistics import stats_rebuild, stats_refresh_report
 from reports.tests.conftest import balanced_values
 
@@ -128,7 +129,7 @@ def test_breakdown_by_child_region_and_publisher(fixture_reports):
         ("440803", 12),
         ("440800", 13),  # 湛江市本级 comes last whatever the order
     ]
-    table = next(t for t in s.tables() if t.slug == "publishers")
+    table = next(t for t in scope_tables(s) if t.slug == "publishers")
     assert [r.label for r in table.rows] == [
         "广东省人民政府办公厅",
         "湛江市人民政府",

@@ -10,7 +10,9 @@ from reports.exporters import statistics as exports
 from reports.selectors.regions import region_children, region_choosers
 from reports.selectors.statistics import compliance
 from reports.selectors.statistics import scope as selectors
+from reports.selectors.statistics.compare import compare_statistics
 from reports.selectors.statistics.scope import edition_note
+from reports.selectors.statistics.scope_tables import scope_tables
 from reports.web import statistics_params as params
 
 CHOOSER_PLACEHOLDERS = ("全国(全部省份)", "全部市(州)", "全部县(市、区)")
@@ -60,7 +62,7 @@ def statistics_page(request):
         "reports/statistics.html",
         {
             "stats": stats,
-            "tables": {t.slug: t for t in stats.tables()},
+            "tables": {t.slug: t for t in scope_tables(stats)},
             "grids": stats.grids(),
             "choosers": _choosers(p.region),
             "year_options": _year_options(available, p.year_from, p.year_to),
@@ -90,7 +92,7 @@ def statistics_download(request):
         porder=p.porder,
         publisher_limit=None,
     )
-    tables = stats.tables()
+    tables = scope_tables(stats)
     heading = [f"范围:{stats.name}(含下级地区)", f"年度:{p.year_from}—{p.year_to}", edition_note()]
     return _download(request, tables, _filename("statistics", stats.region_param, p.year_from, p.year_to), heading)
 
@@ -137,7 +139,7 @@ def compare_page(request):
         p = params.compare_params(request.GET, available=available)
     except params.ParamErrors as e:
         return _bad_request(request, "reports/compare.html", e, available)
-    comparison = selectors.compare_statistics(
+    comparison = compare_statistics(
         regions=p.regions, publishers=p.publishers, year_from=p.year_from, year_to=p.year_to
     )
     return render(
@@ -160,7 +162,7 @@ def compare_download(request):
         p = params.compare_params(request.GET, available=available)
     except params.ParamErrors as e:
         return HttpResponseBadRequest("\n".join(e.messages), content_type="text/plain; charset=utf-8")
-    comparison = selectors.compare_statistics(
+    comparison = compare_statistics(
         regions=p.regions, publishers=p.publishers, year_from=p.year_from, year_to=p.year_to
     )
     heading = [

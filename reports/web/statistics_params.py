@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from reports import format as fmt
 from reports.models import Publisher, Region
+from reports.selectors.filters import deepest_region
 from reports.selectors.publishers import publisher_find
 from reports.selectors.regions import region_get
 from reports.selectors.statistics.scope import SORT_KEYS, default_year_range
@@ -67,12 +68,6 @@ def _year(query: QueryDict, name: str, errors: list) -> int | None:
         errors.append((name, f"“{raw}”不是有效的年度,应为 {fmt.FIRST_YEAR}—{fmt.LAST_YEAR} 之间的四位数字,如 2023。"))
         return None
     return int(raw)
-
-
-def deepest_region(query: QueryDict) -> str:
-    """The region of the province → prefecture → county choosers: the deepest one filled in."""
-    codes = [c for c in query.getlist("region") if c.strip()]
-    return codes[-1] if codes else ""
 
 
 def _years(query: QueryDict, available: list[int], errors: list) -> tuple[int, int]:

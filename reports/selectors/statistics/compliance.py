@@ -21,8 +21,8 @@ from reports.models import Publisher, Region, ReportStat, TableCell
 from reports.regions.codes import COUNTRY_CODE, code_prefix
 from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import Figure
+from reports.selectors.statistics.datatable import Cell, Column, DataTable, Row
 from reports.selectors.statistics.scope import list_url, scope_filter
-from reports.selectors.statistics.tables import Cell, Column, DataTable, Row
 
 NEW_REGULATION_FIRST_YEAR = 2019  # 国务院令第711号 took effect on 2019-05-15
 LIST_LIMIT = 100

@@ -16,18 +16,15 @@ from django.urls import reverse
 
 from reports import format as fmt
 from reports.format.measures import (
-    APPLICANT_CODES,
     MEASURE_BY_KEY,
     MEASURES,
     OUTCOME_MEASURES,
-    code_label,
 )
 from reports.models import Publisher, Region, RegionYearStat, ReportKind, ReportStat
 from reports.regions.codes import COUNTRY_CODE, code_prefix
 from reports.selectors.regions import region_ancestors, region_tree
 from reports.selectors.reports import RenderedTable
-from reports.selectors.statistics.aggregate import Agg, Figure, aggregate_reports, measure_aggregates
-from reports.selectors.statistics.tables import Cell, Column, DataTable, Row
+from reports.selectors.statistics.aggregate import Agg, measure_aggregates
 
 ALL, OWN = RegionYearStat.Scope.ALL, RegionYearStat.Scope.OWN
 FIRST_TABLE_YEAR = 2019  # the first year with the standard tables (2019 edition)
@@ -161,22 +158,6 @@ class ScopeStatistics:
     def editions_present(self) -> list[str]:
         return [e for e in fmt.EDITIONS if self.total.editions.get(e)]
 
-    def tables(self, *, failing: bool = True) -> list[DataTable]:
-        out = [
-            years_table(self),
-            outcomes_table(self),
-            applicants_table(self),
-            review_table(self),
-            proactive_table(self),
-            codes_table(self),
-        ]
-        if self.children:
-            out.append(breakdown_table(self, "children", self.children, self.sort, self.order))
-        out.append(breakdown_table(self, "publishers", self.publishers, self.psort, self.porder))
-        if failing:
-            out.append(failing_table(self))
-        return out
-
     def grids(self) -> list[tuple[str, int, list]]:
         """The official tables per edition, each cell the sum over the range (for the page)."""
         out = []
@@ -196,7 +177,7 @@ class ScopeStatistics:
         return out
 
 
-def _region_rows(codes: list[str], years: list[int], scope: str, *, figures: bool = True) -> dict[str, dict[int, Agg]]:
+def region_rows(codes: list[str], years: list[int], scope: str, *, figures: bool = True) -> dict[str, dict[int, Agg]]:
     fields = ["region_code", "year", "reports", "failed", "editions", "measures"] + (["figures"] if figures else [])
     out: dict[str, dict[int, Agg]] = {}
     rows = RegionYearStat.objects.filter(region_code__in=codes, year__in=years, scope=scope).values(*fields)
@@ -240,7 +221,7 @@ def scope_statistics(
     tree = region_tree()
     code = region.code if region else COUNTRY_CODE
     years = list(range(year_from, year_to + 1))
-    own_rows = _region_rows([code], years, ALL).get(code, {})
+    own_rows = region_rows([code], years, ALL).get(code, {})
     per_year = {y: own_rows.get(y, Agg()) for y in years}
     total = Agg.total(per_year.values())
 
@@ -248,7 +229,7 @@ def scope_statistics(
     child_codes = tree.children_of(code)
     single = year_from if year_from == year_to else None
     if child_codes:
-        child_rows = _region_rows(child_codes, years, ALL, figures=False)
+        child_rows = region_rows(child_codes, years, ALL, figures=False)
         for child in child_codes:
             if child in child_rows:
                 children.append(
@@ -261,7 +242,7 @@ def scope_statistics(
                     )
                 )
         if code != COUNTRY_CODE:
-            own = _region_rows([code], years, OWN, figures=False).get(code)
+            own = region_rows([code], years, OWN, figures=False).get(code)
             if own:
                 children.append(Breakdown(code, f"{tree.name(code)}本级", Agg.total(own.values()), own=True))
 
@@ -340,7 +321,7 @@ def publisher_breakdown(
     return out, total
 
 
-def _name_publishers(rows: list[Breakdown], tree, scope: str = "") -> list[Breakdown]:
+def name_publishers(rows: list[Breakdown], tree, scope: str = "") -> list[Breakdown]:
     missing = [int(r.key) for r in rows if not r.name]
     if missing:
         names = {p.pk: p for p in Publisher.objects.filter(pk__in=missing).only("pk", "name", "region_id")}
@@ -351,312 +332,6 @@ def _name_publishers(rows: list[Breakdown], tree, scope: str = "") -> list[Break
     return rows
 
 
-# --- Tables of the statistics page ---------------------------------------------------------
-
-
-def _measure_col(key: str, **kw) -> Column:
-    m = next(m for m in MEASURES if m.key == key)
-    return Column(m.key, m.label, **kw)
-
-
-def _fig_cell(fig: Figure | None, base: int | None, href: str = "", kind: str = fmt.INTEGER) -> Cell:
-    return Cell(figure=fig, base=base, href=href if fig else "", kind=kind)
-
-
-def _count(n: int, failing: int = 0) -> Figure:
-    return Figure(n, n, failing)
-
-
-def years_table(s: ScopeStatistics) -> DataTable:
-    cols = [Column("reports", "报告数", count=True), Column("failed", "其中未通过勾稽校验", count=True)] + [
-        _measure_col(k) for k in TREND_MEASURES
-    ]
-    rows = []
-    for year, agg in [*s.per_year.items(), (None, s.total)]:
-        href = list_url(region=s.region_param, year=year) if year else ""
-        cells = [
-            _fig_cell(_count(agg.reports, agg.failed), None, href),
-            _fig_cell(_count(agg.failed, agg.failed), None),
-        ] + [_fig_cell(agg.measure(k), agg.reports, href) for k in TREND_MEASURES]
-        rows.append(Row(f"{year}年度" if year else "合计", cells, total=year is None, key=str(year or "")))
-    return DataTable("years", f"{s.name}各年度概况", "年度", cols, rows)
-
-
-def _share_cells(agg: Agg, measures, href: str) -> list[Cell]:
-    figs = [agg.measure(m.key) for m in measures]
-    whole = sum(f.total for f in figs if f)
-    return [
-        Cell(figure=f, base=agg.reports, href=href if f else "", share=(f.total / whole if f and whole else None))
-        for f in figs
-    ]
-
-
-def outcomes_table(s: ScopeStatistics) -> DataTable:
-    cols = [Column(m.key, m.label, share=True) for m in OUTCOME_MEASURES]
-    rows = [
-        Row(
-            f"{year}年度" if year else "合计",
-            _share_cells(agg, OUTCOME_MEASURES, list_url(region=s.region_param, year=year) if year else ""),
-            total=year is None,
-            key=str(year or ""),
-        )
-        for year, agg in [*s.per_year.items(), (None, s.total)]
-    ]
-    return DataTable(
-        "outcomes",
-        f"{fmt.plain_label(fmt.APPLICATIONS_2021.row('granted').path[0])}构成(申请件数及占比)",
-        "年度",
-        cols,
-        rows,
-        note="占比为该项占六类办理结果之和的比例。",
-    )
-
-
-def applicants_table(s: ScopeStatistics) -> DataTable:
-    # The 法人或其他组织 columns keep their spanning header as a note under the label.
-    cols = [
-        Column(c.code, fmt.plain_label(c.label), detail=c.path[1] if len(c.path) > 2 else "")
-        for c in fmt.APPLICANT_COLUMNS
-    ]
-    rows = []
-    for year, agg in [*s.per_year.items(), (None, s.total)]:
-        cells = [_fig_cell(agg.figure(".".join(code)), agg.reports) for code in APPLICANT_CODES]
-        rows.append(Row(f"{year}年度" if year else "合计", cells, total=year is None, key=str(year or "")))
-    received = fmt.plain_label(fmt.APPLICATIONS_2021.row("received").label)
-    return DataTable("applicants", f"{received}(按{fmt.APPLICANT_COLUMNS[0].path[0]})", "年度", cols, rows)
-
-
-def review_table(s: ScopeStatistics) -> DataTable:
-    cols = [_measure_col(k) for k in REVIEW_MEASURES]
-    rows = []
-    for year, agg in [*s.per_year.items(), (None, s.total)]:
-        href = list_url(region=s.region_param, year=year) if year else ""
-        cells = [_fig_cell(agg.measure(k), agg.reports, href) for k in REVIEW_MEASURES]
-        rows.append(Row(f"{year}年度" if year else "合计", cells, total=year is None, key=str(year or "")))
-    return DataTable("review", fmt.REVIEW_LITIGATION.caption, "年度", cols, rows)
-
-
-def _codes_table(
-    s: ScopeStatistics, slug: str, caption: str, codes, note: str = "", *, short: bool = False
-) -> DataTable:
-    cols = [
-        Column(str(y), f"{y}年度", detail=_reports_detail(agg), href=list_url(region=s.region_param, year=y))
-        for y, agg in s.per_year.items()
-    ] + [Column("total", "合计", detail=_reports_detail(s.total))]
-    rows = []
-    for code in codes:
-        key = ".".join(code)
-        kind = fmt.code_kind(code)
-        cells = [_fig_cell(agg.figure(key), agg.reports, "", kind) for agg in s.per_year.values()]
-        cells.append(_fig_cell(s.total.figure(key), s.total.reports, "", kind))
-        if any(c.figure for c in cells):
-            rows.append(Row(code_label(code, short=short), cells, detail=key, key=key))
-    return DataTable(slug, caption, "项目", cols, rows, note=note)
-
-
-def _reports_detail(agg: Agg) -> str:
-    return f"{agg.reports}份报告" + (f",{agg.failed}份未通过校验" if agg.failed else "")
-
-
-def proactive_table(s: ScopeStatistics) -> DataTable:
-    codes = [c for c in fmt.union_codes() if c[0] == "proactive"]
-    return _codes_table(
-        s,
-        "proactive",
-        fmt.PROACTIVE_2021.caption,
-        codes,
-        note="2019年版与2021年版格式的主动公开项目不同,各按其代码合计;金额单位为万元。",
-        short=True,
-    )
-
-
-def codes_table(s: ScopeStatistics) -> DataTable:
-    return _codes_table(s, "codes", "全部表格项目逐年合计", fmt.union_codes())
-
-
-def breakdown_table(s: ScopeStatistics, slug: str, rows: list[Breakdown], sort: str, order: str) -> DataTable:
-    is_children = slug == "children"
-    cols = [
-        Column("reports", "报告数", sortable=True, count=True),
-        Column("failed", "未通过校验", sortable=True, count=True),
-    ] + [_measure_col(k, sortable=True) for k in BREAKDOWN_MEASURES]
-    total = len(rows) if is_children else s.publishers_total
-    if not is_children:
-        _name_publishers(rows, region_tree(), s.code)
-    out_rows = []
-    for b in rows:
-        href = list_url(**b.href_params) if b.href_params else ""
-        cells = [
-            _fig_cell(_count(b.agg.reports, b.agg.failed), None, href),
-            _fig_cell(_count(b.agg.failed, b.agg.failed), None),
-        ] + [_fig_cell(b.agg.measure(k), b.agg.reports, href) for k in BREAKDOWN_MEASURES]
-        out_rows.append(Row(b.name, cells, href=href, detail=b.detail, select=b.select, key=b.key, rank=not b.own))
-    caption = f"按{s.children_label}" if is_children else "按发布机构"
-    return DataTable(
-        slug,
-        f"{s.name}{caption}({s.year_from}—{s.year_to}年度合计)" if s.year_from != s.year_to else f"{s.name}{caption}",
-        "地区" if is_children else "发布机构",
-        cols,
-        out_rows,
-        sort=sort,
-        order=order,
-        sort_param="sort" if is_children else "psort",
-        order_param="order" if is_children else "porder",
-        total_rows=total,
-        truncated=len(rows) < total,
-        unit="个",
-    )
-
-
-def failing_table(s: ScopeStatistics) -> DataTable:
-    cols = [
-        Column("year", "年度", text=True),
-        Column("region", "地区", text=True),
-        Column("publisher", "发布机构", text=True),
-        Column("checks", "未通过的规则数", count=True),
-    ]
-    tree = region_tree()
-    rows = []
-    for st in s.failing:
-        cells = [
-            Cell(text=str(st.year)),
-            Cell(text=tree.name_within(st.region_code, s.code)),
-            Cell(text=st.publisher.name),
-            Cell(figure=Figure(st.checks_failed, 1, 1)),
-        ]
-        rows.append(Row(st.report.title, cells, href=st.report.get_absolute_url(), key=str(st.report_id)))
-    return DataTable(
-        "failing",
-        "未通过勾稽关系校验的报告",
-        "报告",
-        cols,
-        rows,
-        total_rows=s.failing_total,
-        truncated=s.failing_total > len(rows),
-        unit="份",
-    )
-
-
-# --- Comparison ------------------------------------------------------------------------------
-
-
-@dataclass
-class Entity:
-    param: tuple[str, str]  # ("region", "440800") or ("publisher", "12")
-    name: str
-    detail: str
-    per_year: dict[int, Agg]
-    total: Agg
-    href: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.param[0]}-{self.param[1]}"
-
-
-@dataclass
-class Comparison:
-    entities: list[Entity]
-    year_from: int
-    year_to: int
-
-    @property
-    def years(self) -> list[int]:
-        return list(range(self.year_from, self.year_to + 1))
-
-    def tables(self) -> list[DataTable]:
-        if not self.entities:
-            return []
-        return [
-            compare_summary_table(self),
-            *[compare_year_table(self, key) for key in ("reports", *TREND_MEASURES)],
-            compare_outcomes_table(self),
-            compare_codes_table(self),
-        ]
-
-
-def compare_statistics(
-    *, regions: list[Region], publishers: list[Publisher], year_from: int, year_to: int
-) -> Comparison:
-    """Regions and publishers side by side over the same years."""
-    tree = region_tree()
-    years = list(range(year_from, year_to + 1))
-    entities = []
-    region_rows = _region_rows([r.code for r in regions], years, ALL)
-    for r in regions:
-        per_year = {y: region_rows.get(r.code, {}).get(y, Agg()) for y in years}
-        entities.append(
-            Entity(
-                ("region", r.code),
-                r.name,
-                tree.full_name(r.code),
-                per_year,
-                Agg.total(per_year.values()),
-                list_url(region=r.code, year_from=year_from, year_to=year_to),
-            )
-        )
-    for p in publishers:
-        by_year = aggregate_reports(Q(publisher_id=p.pk, year__gte=year_from, year__lte=year_to), ("year",))
-        per_year = {y: by_year.get((y,), Agg()) for y in years}
-        entities.append(
-            Entity(
-                ("publisher", str(p.pk)),
-                p.name,
-                tree.full_name(p.region_id),
-                per_year,
-                Agg.total(per_year.values()),
-                list_url(publisher=p.pk, year_from=year_from, year_to=year_to),
-            )
-        )
-    return Comparison(entities, year_from, year_to)
-
-
-def compare_summary_table(c: Comparison) -> DataTable:
-    cols = [Column("reports", "报告数", count=True), Column("failed", "未通过校验", count=True)]
-    cols += [Column(m.key, m.label) for m in MEASURES]
-    rows = []
-    for e in c.entities:
-        cells = [
-            _fig_cell(_count(e.total.reports, e.total.failed), None, e.href),
-            _fig_cell(_count(e.total.failed), None),
-        ]
-        cells += [_fig_cell(e.total.measure(m.key), e.total.reports) for m in MEASURES]
-        rows.append(Row(e.name, cells, href=e.href, detail=e.detail, key=e.key))
-    return DataTable("summary", f"{c.year_from}—{c.year_to}年度合计", "对象", cols, rows)
-
-
-def compare_year_table(c: Comparison, key: str) -> DataTable:
-    label = "报告数" if key == "reports" else next(m.label for m in MEASURES if m.key == key)
-    cols = [Column(e.key, e.name, count=key == "reports") for e in c.entities]
-    rows = []
-    for y in c.years:
-        cells = []
-        for e in c.entities:
-            agg = e.per_year[y]
-            fig = _count(agg.reports, agg.failed) if key == "reports" else agg.measure(key)
-            cells.append(_fig_cell(fig, None if key == "reports" else agg.reports))
-        rows.append(Row(f"{y}年度", cells, key=str(y)))
-    return DataTable(f"year-{key}", f"{label}(逐年)", "年度", cols, rows)
-
-
-def compare_outcomes_table(c: Comparison) -> DataTable:
-    cols = [Column(m.key, m.label, share=True) for m in OUTCOME_MEASURES]
-    rows = [Row(e.name, _share_cells(e.total, OUTCOME_MEASURES, ""), detail=e.detail, key=e.key) for e in c.entities]
-    return DataTable("outcomes", "办理结果构成(合计)", "对象", cols, rows, note="占比为该项占六类办理结果之和的比例。")
-
-
-def compare_codes_table(c: Comparison) -> DataTable:
-    cols = [Column(e.key, e.name) for e in c.entities]
-    rows = []
-    for code in fmt.union_codes():
-        key = ".".join(code)
-        kind = fmt.code_kind(code)
-        cells = [_fig_cell(e.total.figure(key), e.total.reports, "", kind) for e in c.entities]
-        if any(cell.figure for cell in cells):
-            rows.append(Row(code_label(code), cells, detail=key, key=key))
-    return DataTable("codes", "全部表格项目合计", "项目", cols, rows)
-
-
 # --- The statistics API ------------------------------------------------------------------------
 
 
@@ -664,7 +339,7 @@ def statistics_api_data(*, region: Region | None, year_from: int, year_to: int) 
     """Per year: the number of reports and the sum of every code with the reports behind it."""
     code = region.code if region else COUNTRY_CODE
     years = list(range(year_from, year_to + 1))
-    rows = _region_rows([code], years, ALL).get(code, {})
+    rows = region_rows([code], years, ALL).get(code, {})
     out_years = []
     for y in years:
         agg = rows.get(y, Agg())
