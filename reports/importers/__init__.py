@@ -1,6 +1,6 @@
 """Pure parsing: bytes or text in, dataclasses out. No ORM, no request."""
 
-from reports.importers.base import (
+from reports.importers.parsed import (
     ParsedFreeTable,
     ParsedReport,
     ParsedSection,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from reports.importers.base import UnreadableDocument
+from reports.importers.parsed import UnreadableDocument
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_MEMBERS = 5000

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from reports.importers.archive import ZIP_MAGIC, Member, iter_zip
-from reports.importers.base import ParsedReport, UnreadableDocument
+from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}

@@ -18,7 +18,7 @@ import re
 from charset_normalizer import from_bytes
 
 from reports.format.values import compact
-from reports.importers.base import UnreadableDocument
+from reports.importers.parsed import UnreadableDocument
 
 # --- Decoding -------------------------------------------------------------------------------
 

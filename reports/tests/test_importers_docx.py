@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from reports import format as fmt
-from reports.importers.base import UnreadableDocument
+from reports.importers.parsed import UnreadableDocument
 from reports.importers.dispatch import parse_document
 from reports.importers.docx import parse_docx
 from reports.tests.test_importers_html import PORTAL_REVIEW

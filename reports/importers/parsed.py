@@ -1,3 +1,5 @@
+"""What an importer returns: the parsed report (dataclasses) or an error a person can read."""
+
 from __future__ import annotations
 
 import datetime
