@@ -14,9 +14,9 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
-from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.grids import GridCell, RawTable, join_cell_parts
 from reports.importers.normalize import normalize_text
+from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import KINDS, parse_lines
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls: the old binary Office formats

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.grids import RawTable, expand_spans, join_cell_parts
 from reports.importers.normalize import decode_bytes, normalize_text
+from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import KINDS, looks_like_organ, parse_date, parse_lines, title_line
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")

@@ -17,11 +17,11 @@ from pathlib import PurePath
 
 from reports import format as fmt
 from reports.format.values import compact, is_value, plausible_year
-from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
 from reports.importers.cells import is_table_cell, read_table, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
 from reports.importers.labels import edition_from_labels, vocabulary
 from reports.importers.normalize import decode_bytes, normalize_text
+from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
 from reports.regions.names import region_index
 
 ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"

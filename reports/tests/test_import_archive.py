@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.importers.archive import iter_zip
-from reports.importers.parsed import UnreadableDocument
 from reports.importers.dispatch import SUPPORTED_SUFFIXES, iter_documents, parse_document
+from reports.importers.parsed import UnreadableDocument
 from reports.models import Report
 from reports.tests.conftest import SEEDS, seed
 

@@ -8,9 +8,9 @@ import pytest
 from docx import Document
 
 from reports import format as fmt
-from reports.importers.parsed import UnreadableDocument
 from reports.importers.dispatch import parse_document
 from reports.importers.docx import parse_docx
+from reports.importers.parsed import UnreadableDocument
 from reports.tests.test_importers_html import PORTAL_REVIEW
 from reports.tests.test_importers_text import SEED_004_NUMBERS
 from reports.tests.test_importers_text import parsed as parsed_seed

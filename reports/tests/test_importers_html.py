@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from reports import format as fmt
-from reports.importers.parsed import UnreadableDocument
 from reports.importers.dispatch import parse_document
 from reports.importers.html import decode_html, parse_html, read_metadata
+from reports.importers.parsed import UnreadableDocument
 from reports.tests.test_importers_text import SEED_004_NUMBERS
 from reports.tests.test_importers_text import parsed as parsed_seed
 

@@ -6,10 +6,10 @@ import pytest
 
 from reports import format as fmt
 from reports.format.values import parse_value
-from reports.importers.parsed import UnreadableDocument
 from reports.importers.cells import read_table
 from reports.importers.labels import edition_from_labels
 from reports.importers.normalize import label_key, normalize_text, strip_glued_pinyin
+from reports.importers.parsed import UnreadableDocument
 from reports.importers.text import find_headings, parse_lines, parse_text
 from reports.regions.names import region_index
 from reports.tests.conftest import seed
