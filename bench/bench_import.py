@@ -39,9 +39,8 @@ YEARS = (2021, 2022, 2023)
 
 def county_names() -> list[str]:
     """County-level regions whose name is unique nationwide (no 新华区 twice), so detection is certain."""
-    from reports.importers.regions import region_index
-
     from reports.importers.normalize import to_simplified
+    from reports.regions.names import region_index
 
     index = region_index()
     names = []

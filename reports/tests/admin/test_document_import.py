@@ -1,17 +1,15 @@
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import Report
-from reports.tests.conftest import seed
+from reports.tests.conftest import FIXTURES, seed
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 UPLOAD_URL = "/admin/reports/report/import-documents/"
 
 

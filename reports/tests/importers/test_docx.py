@@ -2,7 +2,6 @@ import functools
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -11,11 +10,11 @@ from reports import format as fmt
 from reports.importers.dispatch import parse_document
 from reports.importers.docx import parse_docx
 from reports.importers.parsed import UnreadableDocument
-from reports.tests.test_importers_html import PORTAL_REVIEW
-from reports.tests.test_importers_text import SEED_004_NUMBERS
-from reports.tests.test_importers_text import parsed as parsed_seed
+from reports.tests.conftest import FIXTURES
+from reports.tests.importers.test_html import PORTAL_REVIEW
+from reports.tests.importers.test_text import SEED_004_NUMBERS
+from reports.tests.importers.test_text import parsed as parsed_seed
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MAX = 20 * 1024 * 1024
 
 

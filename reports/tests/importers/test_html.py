@@ -1,7 +1,6 @@
 import datetime
 import functools
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -9,10 +8,10 @@ from reports import format as fmt
 from reports.importers.dispatch import parse_document
 from reports.importers.html import decode_html, parse_html, read_metadata
 from reports.importers.parsed import UnreadableDocument
-from reports.tests.test_importers_text import SEED_004_NUMBERS
-from reports.tests.test_importers_text import parsed as parsed_seed
+from reports.tests.conftest import FIXTURES
+from reports.tests.importers.test_text import SEED_004_NUMBERS
+from reports.tests.importers.test_text import parsed as parsed_seed
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MAX = 20 * 1024 * 1024
 
 

@@ -1,0 +1,69 @@
+"""Generated files are made once per content and replaced when it changes (reports/services/downloads.py)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+
+from reports.models import Report
+from reports.services.reports import report_set_sections, report_set_values
+from reports.tests.conftest import balanced_values, csv_rows, download, long_values, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def count_renders(monkeypatch):
+    """How often each format was rendered (a cache hit renders nothing)."""
+    from reports.exporters import csv_long, docx
+
+    calls = {"csv": 0, "docx": 0}
+    for ext, module, name in (("csv", csv_long, "render_csv"), ("docx", docx, "render_docx")):
+        original = getattr(module, name)
+
+        def counted(data, _ext=ext, _original=original):
+            calls[_ext] += 1
+            return _original(data)
+
+        monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_download_is_generated_once_and_then_served_from_the_store(client, full_report, count_renders):
+    """The second request reads the stored file; a conditional request gets 304."""
+    first, body1 = download(client, full_report, "docx")
+    second, body2 = download(client, full_report, "docx")
+    assert count_renders["docx"] == 1 and body1 == body2
+    _, files = default_storage.listdir(f"downloads/{full_report.pk}")
+    assert files == [first["ETag"].strip('"').rsplit("-", 1)[0] + ".docx"]
+    response = client.get(f"/reports/{full_report.pk}/download.docx", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304
+    assert count_renders["docx"] == 1
+
+
+def test_editing_cells_gives_a_new_download_although_updated_at_is_unchanged(client, full_report, count_renders):
+    """report_set_values rewrites cells with bulk writes (updated_at stays): the content hash still sees it."""
+    _, before = download(client, full_report, "csv")
+    stamp = Report.objects.get(pk=full_report.pk).updated_at
+    values = balanced_values()
+    values[("proactive", "fees", "amount")] = Decimal("7000.50")
+    report_set_values(report=full_report, values=values)
+    assert Report.objects.get(pk=full_report.pk).updated_at == stamp
+    _, after = download(client, full_report, "csv")
+    assert count_renders["csv"] == 2 and before != after
+    assert long_values(csv_rows(after))["proactive.fees.amount"] == "7000.50"
+    _, files = default_storage.listdir(f"downloads/{full_report.pk}")
+    assert len([f for f in files if f.endswith(".csv")]) == 1, "the stale file is removed"
+
+
+def test_editing_a_section_gives_a_new_pdf(client, make_report):
+    """After report_set_sections the next PDF has the new text, not the cached old one."""
+    from reports.importers import ParsedSection
+
+    report = make_report(sections=(("一", "总体情况", "旧的正文。"),))
+    _, before = download(client, report, "pdf")
+    assert "旧的正文" in pdf_text(before)
+    report_set_sections(report=report, sections=[ParsedSection("一", "总体情况", "新的正文。")])
+    _, after = download(client, report, "pdf")
+    text = pdf_text(after)
+    assert "新的正文" in text and "旧的正文" not in text
