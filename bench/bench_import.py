@@ -44,7 +44,7 @@ def county_names() -> list[str]:
 
     index = region_index()
     names = []
-    for _, row in sorted(index.rows.items()):
+    for _, row in sorted(index.tree.nodes.items()):
         # 乾安县 comes out of the Traditional-to-Simplified step as 干安县: a known limit, left out here.
         if row.level == 3 and len(index.lookup(row.name)) == 1 and row.name.endswith(("县", "市", "区", "旗")):
             if to_simplified(row.name) == row.name:
