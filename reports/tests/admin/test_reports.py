@@ -171,3 +171,35 @@ def test_deleting_in_the_admin_takes_reports_out_of_the_statistics(admin_client,
     )
     assert not Report.objects.filter(pk=report.pk).exists()
     assert not ReportStat.objects.filter(pk=report.pk).exists()
+
+
+def test_one_admin_save_runs_the_rules_once_and_refreshes_statistics_once(admin_client, make_report, monkeypatch):
+    """Report fields, sections and numbers are one write: the rules run once, statistics refresh once."""
+    from reports.services import reports as report_services
+
+    report = make_report(values=balanced_values(), status=ReportStatus.PUBLISHED)
+    sections = list(report.sections.all())
+    calls = {"check": 0, "refresh": 0}
+    real_check, real_refresh = fmt.check, report_services.stats_refresh_report
+
+    def counting_check(*args, **kwargs):
+        calls["check"] += 1
+        return real_check(*args, **kwargs)
+
+    def counting_refresh(*args, **kwargs):
+        calls["refresh"] += 1
+        return real_refresh(*args, **kwargs)
+
+    monkeypatch.setattr(fmt, "check", counting_check)
+    monkeypatch.setattr(report_services, "stats_refresh_report", counting_refresh)
+    cells = balanced_values()
+    cells[("applications", "received", "natural_person")] = Decimal(11)
+    data = change_form_data(report, cells, sections)
+    data["sections-0-body"] = "改过的正文。"
+    response = admin_client.post(f"/admin/reports/report/{report.pk}/change/", data)
+    assert response.status_code == 302
+    assert calls == {"check": 1, "refresh": 1}
+    report.refresh_from_db()
+    assert report.sections.get(number=sections[0].number).body == "改过的正文。"
+    assert report.cells.get(table="applications", row="received", column="natural_person").value == 11
+    assert report.checks_failed == 2  # 11 new + 1 carried over ≠ outcomes; total column ≠ its parts
