@@ -85,12 +85,6 @@ def jsonl_stream(qs: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SI
             yield json.dumps(report_open_data(page), ensure_ascii=False) + "\n"
 
 
-def _number(text: str, kind: str) -> int | Decimal:
-    """A long-form value back as a spreadsheet number."""
-    value = Decimal(text)
-    return int(value) if kind == fmt.INTEGER and value == value.to_integral_value() else value
-
-
 def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, datetime.date) else None
 
@@ -131,7 +125,7 @@ def write_xlsx(qs: QuerySet, out: IO[bytes], *, base_url: str = "", chunk_size: 
                     long_ws.append(LONG_HEADER)
                     long_count = 1
                 kind_of = order[(row[3], row[4], row[5])][1]
-                long_ws.append([row[0], row[1] or None, *row[2:6], _number(row[6], kind_of)])
+                long_ws.append([row[0], row[1] or None, *row[2:6], fmt.spreadsheet_number(Decimal(row[6]), kind_of)])
                 long_count += 1
     wb.save(out)  # not the ORM: the workbook
 
