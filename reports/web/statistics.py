@@ -48,15 +48,7 @@ def statistics_page(request):
         p = params.scope_params(request.GET, available=available)
     except params.ParamErrors as e:
         return _bad_request(request, "reports/statistics.html", e, available)
-    stats = selectors.scope_statistics(
-        region=p.region,
-        year_from=p.year_from,
-        year_to=p.year_to,
-        sort=p.sort,
-        order=p.order,
-        psort=p.psort,
-        porder=p.porder,
-    )
+    stats = selectors.scope_statistics(**vars(p))
     return render(
         request,
         "reports/statistics.html",
@@ -82,16 +74,7 @@ def statistics_download(request):
         p = params.scope_params(request.GET, available=available)
     except params.ParamErrors as e:
         return HttpResponseBadRequest("\n".join(e.messages), content_type="text/plain; charset=utf-8")
-    stats = selectors.scope_statistics(
-        region=p.region,
-        year_from=p.year_from,
-        year_to=p.year_to,
-        sort=p.sort,
-        order=p.order,
-        psort=p.psort,
-        porder=p.porder,
-        publisher_limit=None,
-    )
+    stats = selectors.scope_statistics(**vars(p), publisher_limit=None)
     tables = scope_tables(stats)
     heading = [f"范围:{stats.name}(含下级地区)", f"年度:{p.year_from}—{p.year_to}", edition_note()]
     return _download(request, tables, _filename("statistics", stats.region_param, p.year_from, p.year_to), heading)
