@@ -189,7 +189,6 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
             # commit=False writes nothing; it records what changed for the admin's change message.
             formset.save(commit=False)  # not the ORM: commit=False writes nothing
             kept = [f for f in formset.forms if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())]
-            kept.sort(key=lambda f: f.instance.position)
             parts[formset.model] = [f.instance for f in kept]
         results = report_save(
             report=report,

@@ -18,6 +18,7 @@ from reports.format.values import (
     FIRST_YEAR,
     LAST_YEAR,
     YEAR_RANGE_MESSAGE,
+    cell_errors,
     code_kind,
     display_number,
     editor_codes,
@@ -29,7 +30,6 @@ from reports.format.values import (
     plain_number,
     plausible_year,
     spreadsheet_number,
-    value_error,
     value_errors,
 )
 
@@ -60,6 +60,6 @@ __all__ = [
     "plain_number",
     "plausible_year",
     "spreadsheet_number",
-    "value_error",
+    "cell_errors",
     "value_errors",
 ]

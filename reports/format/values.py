@@ -17,6 +17,7 @@ from reports.format.tables import AMOUNT, EDITION_2019, EDITION_2021, EDITION_LA
 Code = tuple[str, str, str]
 Values = Mapping[Code, Decimal | None]
 MAX_ABS_VALUE = Decimal("1e14")  # what the database column holds (16 digits, 2 of them decimals)
+INTEGER_ERROR, TOO_LARGE_ERROR = "应为整数", "数值过大"
 
 # --- Years --------------------------------------------------------------------------------
 
@@ -101,31 +102,39 @@ def code_kind(code: Code) -> str:
     return table.column(code[1], code[2]).kind
 
 
-def value_error(edition: str, code: Code, value: Decimal | None) -> str | None:
-    """Why ``value`` cannot stand in cell ``code`` of an ``edition`` report, or None when it can."""
+def cell_errors(edition: str, code: Code, value: Decimal | None) -> list[str]:
+    """Why ``value`` cannot stand in cell ``code`` of an ``edition`` report (empty when it can)."""
     table, row, column = code
     tables = tables_for(edition)
     if table not in tables or not tables[table].has(row, column):
-        return f"{table}.{row}.{column} 不是{EDITION_LABELS.get(edition, edition)}中的表格项"
-    problem = number_error(value, tables[table].column(row, column).kind)
-    return f"{tables[table].cell_label(row, column)}: {problem} ({value})" if problem else None
+        return [f"{table}.{row}.{column} 不是{EDITION_LABELS.get(edition, edition)}中的表格项"]
+    label = tables[table].cell_label(row, column)
+    wording = {INTEGER_ERROR: f"{INTEGER_ERROR},而不是 {value}", TOO_LARGE_ERROR: f"{TOO_LARGE_ERROR} ({value})"}
+    return [f"{label}: {wording[p]}" for p in number_errors(value, tables[table].column(row, column).kind)]
+
+
+
+def number_errors(value: Decimal | None, kind: str) -> list[str]:
+    """What is wrong with a number for a column of ``kind``: 应为整数, 数值过大 (both may apply)."""
+    if value is None:
+        return []
+    problems = []
+    if kind == INTEGER and value != value.to_integral_value():
+        problems.append(INTEGER_ERROR)
+    if abs(value) >= MAX_ABS_VALUE:
+        problems.append(TOO_LARGE_ERROR)
+    return problems
 
 
 def number_error(value: Decimal | None, kind: str) -> str | None:
-    """What is wrong with a number for a column of ``kind`` (应为整数, 数值过大), or None."""
-    if value is None:
-        return None
-    if kind == INTEGER and value != value.to_integral_value():
-        return "应为整数"
-    if abs(value) >= MAX_ABS_VALUE:
-        return "数值过大"
-    return None
+    """The first thing wrong with a number for a column of ``kind``, or None (forms name one problem a cell)."""
+    problems = number_errors(value, kind)
+    return problems[0] if problems else None
 
 
 def value_errors(edition: str, values: Values) -> list[str]:
     """Every reason the values cannot be stored as an ``edition`` report's numbers."""
-    errors = (value_error(edition, code, value) for code, value in values.items())
-    return [e for e in errors if e]
+    return [error for code, value in values.items() for error in cell_errors(edition, code, value)]
 
 
 def editor_codes() -> list[Code]:

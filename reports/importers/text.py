@@ -39,7 +39,7 @@ def chinese_number(text: str) -> int | None:
     """一 -> 1, 十二 -> 12, 二十 -> 20; digit strings such as 二〇二四 read digit by digit."""
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     if "十" not in text:
         if not all(c in _DIGITS for c in text):

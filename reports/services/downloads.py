@@ -45,6 +45,7 @@ _RENDERER_FILES = (
     "reports/exporters/*.py",
     "reports/selectors/reports.py",
     "reports/models/report.py",
+    "reports/web/templatetags/*.py",
     "templates/reports/report_print.html",
     "templates/reports/_print_table.html",
 )

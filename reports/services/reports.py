@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reports import format as fmt
 from reports.format import Values
-from reports.models import FreeTable, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.models import Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
 from reports.services.statistics import stats_refresh_report, stats_refresh_reports
 
 
@@ -40,7 +40,7 @@ def search_text(report: Report, sections) -> str:
 
 
 def report_checks(report: Report, values: Values) -> list[fmt.CheckResult]:
-    """The rules' results over a report's numbers (only annual reports have the standard tables)."""
+    """The rules' results that count against a report (only annual reports have the standard tables)."""
     if report.kind != ReportKind.ANNUAL_REPORT:
         return []
     return fmt.check(report.edition, values)
@@ -49,15 +49,17 @@ def report_checks(report: Report, values: Values) -> list[fmt.CheckResult]:
 def report_refresh_derived(*, report: Report, sections=None, values: Values | None = None) -> list[fmt.CheckResult]:
     """Store the search text and the failed-rule count, refresh the statistics; returns the rules' results.
 
-    A caller that has just written the sections or values hands them over (saves the queries).
+    The rules run once, over the numbers of the report's edition whatever its kind (the editor is
+    told); only annual reports count failures. A caller that has just written the sections or values
+    hands them over (saves the queries).
     """
     if sections is None:
         sections = list(report.sections.all())
     if values is None:
         values = report.cells.values_dict()
-    checks = report_checks(report, values)
+    checks = fmt.check(report.edition, values)
     report.search_text = search_text(report, sections)
-    report.checks_failed = sum(1 for c in checks if not c.ok)
+    report.checks_failed = sum(1 for c in checks if not c.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
     Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
     stats_refresh_report(report.pk)
     return checks
@@ -71,12 +73,18 @@ def _sections_replace(report: Report, sections) -> list[Section]:
     )
 
 
-def _free_tables_replace(report: Report, free_tables) -> None:
-    report.free_tables.all().delete()
-    FreeTable.objects.bulk_create(
-        FreeTable(report=report, position=i, caption=t.caption, header_rows=t.header_rows, rows=t.rows)
-        for i, t in enumerate(free_tables)
-    )
+def _children_sync(report: Report, related, items: list) -> list:
+    """Make ``items`` (model instances of a report's sections or free tables) its whole set.
+
+    Rows kept keep their id, position and creation time; new ones are added, missing ones deleted
+    (what the admin's inline forms mean). Returns the items in display order (position, id).
+    """
+    kept = [item for item in items if item.pk]
+    related.exclude(pk__in=[item.pk for item in kept]).delete()
+    for item in items:
+        item.report = report
+        item.save()
+    return sorted(items, key=lambda item: (item.position, item.pk))
 
 
 def _values_replace(report: Report, values: Values) -> None:
@@ -87,10 +95,11 @@ def _values_replace(report: Report, values: Values) -> None:
 
 @transaction.atomic
 def report_save(*, report: Report, sections=None, free_tables=None, values: Values | None = None):
-    """Validate and save a report and, when given, replace its sections, free tables and numbers.
+    """Validate and save a report and, when given, its sections, free tables and numbers, as one write.
 
-    Sections are (number, heading, body) items and free tables (caption, header_rows, rows) items,
-    in order. The rules run once and the statistics are refreshed once; returns the rules' results.
+    ``sections`` and ``free_tables`` are the report's whole sets as model instances (saved ones are
+    updated, new ones added, the others deleted); ``values`` replaces the numbers. The rules run
+    once and the statistics are refreshed once; returns the rules' results.
     """
     if report.is_public:
         _check_publishable(report)
@@ -99,9 +108,9 @@ def report_save(*, report: Report, sections=None, free_tables=None, values: Valu
     report.full_clean(validate_constraints=False)
     report.save()
     if sections is not None:
-        sections = _sections_replace(report, sections)
+        sections = _children_sync(report, report.sections, sections)
     if free_tables is not None:
-        _free_tables_replace(report, free_tables)
+        _children_sync(report, report.free_tables, free_tables)
     if values is not None:
         report.cells.all().delete()
         cells_create(report, values)

@@ -39,7 +39,7 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None) -
     raw = params.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ParameterError(name, f"{name} 应为正整数。")
     value = int(raw)
     if maximum is not None and value > maximum:

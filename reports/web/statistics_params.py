@@ -64,7 +64,7 @@ def _year(query: QueryDict, name: str, errors: list) -> int | None:
     raw = (query.get(name) or "").strip()
     if not raw:
         return None
-    if not (raw.isdigit() and len(raw) == 4) or not fmt.FIRST_YEAR <= int(raw) <= fmt.LAST_YEAR:
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or not fmt.plausible_year(int(raw)):
         errors.append((name, f"“{raw}”不是有效的年度,应为 {fmt.FIRST_YEAR}—{fmt.LAST_YEAR} 之间的四位数字,如 2023。"))
         return None
     return int(raw)

@@ -203,3 +203,41 @@ def test_one_admin_save_runs_the_rules_once_and_refreshes_statistics_once(admin_
     assert report.sections.get(number=sections[0].number).body == "改过的正文。"
     assert report.cells.get(table="applications", row="received", column="natural_person").value == 11
     assert report.checks_failed == 2  # 11 new + 1 carried over ≠ outcomes; total column ≠ its parts
+
+
+def test_saving_keeps_section_ids_and_positions(admin_client, make_report):
+    """Sections an editor did not delete keep their id and position; a deleted one goes, a new one comes."""
+    parts = (("一", "总体情况", "甲。"), ("二", "主动公开政府信息情况", "乙。"), ("三", "收到和处理政府信息公开申请情况", "丙。"))
+    report = make_report(values=balanced_values(), sections=parts)
+    first, second, third = list(report.sections.all())
+    data = change_form_data(report, balanced_values(), [first, second, third])
+    data["sections-1-position"] = 10
+    data["sections-2-DELETE"] = "on"
+    data.update(
+        {
+            "sections-TOTAL_FORMS": 4,
+            "sections-3-report": report.pk,
+            "sections-3-position": 5,
+            "sections-3-number": "",
+            "sections-3-heading": "附记",
+            "sections-3-body": "新加的一段。",
+        }
+    )
+    response = admin_client.post(f"/admin/reports/report/{report.pk}/change/", data)
+    assert response.status_code == 302
+    stored = [(s.pk, s.position, s.heading) for s in report.sections.all()]
+    new = report.sections.get(heading="附记")
+    assert stored == [(first.pk, first.position, "总体情况"), (new.pk, 5, "附记"), (second.pk, 10, "主动公开政府信息情况")]
+
+
+def test_rule_warnings_are_shown_for_any_kind_of_report(admin_client, make_report):
+    """A 工作要点 with table numbers is not counted as failing, but the editor still sees broken rules."""
+    report = make_report(values=balanced_values(), kind="work_plan")
+    cells = balanced_values()
+    cells[("applications", "received", "natural_person")] = Decimal(99)
+    response = admin_client.post(
+        f"/admin/reports/report/{report.pk}/change/", change_form_data(report, cells), follow=True
+    )
+    assert "申请表: 本年新收+上年结转" in response.content.decode()
+    report.refresh_from_db()
+    assert report.checks_failed == 0

@@ -57,6 +57,7 @@ def test_list_pages_with_next_and_previous(client, reports):
         ("kind=nonsense", "kind"),
         ("publisher=99999", "publisher"),
         ("page=0", "page"),
+        ("page=²", "page"),
         ("page=x", "page"),
         ("page=9", "page"),
         ("page_size=101", "page_size"),
