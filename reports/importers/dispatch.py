@@ -15,9 +15,10 @@ from reports.importers.parsed import ParsedReport, UnreadableDocument
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
+PDF_SUFFIXES = {".pdf"}
 ARCHIVE_SUFFIXES = {".zip"}
 # Documents, one report each.
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
 # What may be uploaded or named on the command line: documents and zips of documents.
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES
 # An archive (or a .docx, itself a zip) may inflate to this many times the upload limit.
@@ -33,9 +34,10 @@ def _shown_suffixes() -> str:
 
 
 def sniff(filename: str, data: bytes) -> str:
-    """What a file is: ``text``, ``html``, ``docx`` or ``zip``; UnreadableDocument for what cannot be read."""
+    """What a file is: ``text``, ``html``, ``docx``, ``pdf`` or ``zip``; UnreadableDocument for what cannot be read."""
     from reports.importers.docx import OLE_MAGIC
     from reports.importers.html import looks_like_html
+    from reports.importers.pdf import PDF_MAGIC
 
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(ZIP_MAGIC):
@@ -46,8 +48,10 @@ def sniff(filename: str, data: bytes) -> str:
         raise UnreadableDocument("不是有效的 zip 压缩包")
     if data.startswith(OLE_MAGIC):
         raise UnreadableDocument("这是旧版 Office 文档(.doc 等),请在 Word 中另存为 .docx 后再导入")
-    if data.startswith(b"%PDF"):
-        raise UnreadableDocument("PDF 文件暂不能导入:请上传网页、Word(.docx)或文本版本")
+    if data.startswith(PDF_MAGIC):
+        return "pdf"
+    if suffix in PDF_SUFFIXES:
+        raise UnreadableDocument("不是有效的 PDF 文件")
     if suffix in DOCX_SUFFIXES:
         raise UnreadableDocument("不是有效的 Word 文档(.docx)")
     if looks_like_html(data):
@@ -79,6 +83,10 @@ def parse_document(
         from reports.importers.docx import parse_docx
 
         report = parse_docx(data, max_inflated=max_inflated or INFLATE_FACTOR * max_bytes, **options)
+    elif kind_of_file == "pdf":
+        from reports.importers.pdf import parse_pdf
+
+        report = parse_pdf(data, **options)
     elif kind_of_file == "html":
         from reports.importers.html import parse_html
 

@@ -150,6 +150,10 @@ def _grid_lines(grid: Grid) -> list[_GridLine]:
         labels, values = [], []
         for text, columns in items.values():
             (values if is_value(text) else labels).append((text, columns))
+        # An empty cell left of a row label is padding (a group label's merged cell continued from
+        # the previous page), not a blank value.
+        last_label = max((cols[-1] for _, cols in labels), default=-1)
+        values = [(text, cols) for text, cols in values if compact(text) or cols[0] > last_label]
         filled = any(compact(text) for text, _ in values)
         header = not filled and len(values) <= len(labels)
         first_value = min((cols[0] for _, cols in values), default=len(row))

@@ -100,6 +100,20 @@ def title_line(lines: Sequence[str]) -> str:
     return first if _TITLE_WORDS.search(first) else ""
 
 
+def title_of(lines: Sequence[str]) -> tuple[str, int]:
+    """The title and how many leading lines it takes.
+
+    One line, or two when a printed title is set on two lines and the second names the kind of
+    document (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``).
+    """
+    first = title_line(lines)
+    if first:
+        return first, 1
+    if len(lines) >= 2 and len(lines[0]) <= 40 and _TITLE_WORDS.search(lines[1]) and title_line([lines[0] + lines[1]]):
+        return lines[0] + lines[1], 2
+    return "", 0
+
+
 def title_from_opening(text: str) -> str:
     """The report's title as the opening sentence announces it: 现公布《…年度报告》."""
     m = _PUBLISHED.search(text[:1000])
@@ -429,8 +443,8 @@ def parse_lines(
     lines, raw_tables = _take_captions(list(lines), list(raw_tables))
     report = ParsedReport()
     text = "\n".join(lines)
-    title = title_line(lines)
-    body_lines = lines[1:] if title else lines
+    title, title_length = title_of(lines)
+    body_lines = lines[title_length:]
     opening = "\n".join(body_lines[:3])
 
     report.kind = kind or detect_kind(title, opening, [h.heading for h in heading_candidates(body_lines)])

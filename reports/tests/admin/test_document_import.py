@@ -131,7 +131,7 @@ def test_a_zip_batch_goes_on_past_a_bad_file(admin_client):
     response = admin_client.get(preview_url)
     good, empty, pdf = response.context["previews"]
     assert good.name == "batch.zip/报告/004.txt" and good.error == ""
-    assert "文件为空" in empty.error and "不支持的文件类型" in pdf.error
+    assert "文件为空" in empty.error and "PDF 文件已损坏" in pdf.error
     html = response.content.decode()
     assert "batch.zip/报告/empty.txt" in html and "文件为空" in html
     admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})

@@ -35,6 +35,7 @@ def test_zip_members_come_out_one_by_one_with_their_errors():
             "2023/~$report.docx": b"lock",
             "2023/inner.zip": make_zip({"a.txt": b"x"}),
             "2023/scan.pdf": b"%PDF",
+            "2023/photo.jpg": b"\xff\xd8\xff",
         }
     )
     members = list(iter_documents("batch.zip", data, max_bytes=MAX))
@@ -42,7 +43,8 @@ def test_zip_members_come_out_one_by_one_with_their_errors():
         ("batch.zip/2023/004.txt", ""),
         ("batch.zip/2023/portal.html", ""),
         ("batch.zip/2023/inner.zip", "压缩包中的压缩包不予展开,请先解开再上传"),
-        ("batch.zip/2023/scan.pdf", "不支持的文件类型“.pdf”"),
+        ("batch.zip/2023/scan.pdf", ""),
+        ("batch.zip/2023/photo.jpg", "不支持的文件类型“.jpg”"),
     ]
     assert members[0].data == seed("004").read_bytes()
 

@@ -96,7 +96,8 @@ def test_second_import_is_refused_unless_replace():
     [
         ("empty.txt", b"", "空"),
         ("binary.txt", b"\x00\x01\x02\xff\xfe" * 100, "二进制"),
-        ("report.pdf", b"%PDF-1.4", "不支持的文件类型"),
+        ("report.pdf", b"%PDF-1.4", "PDF 文件已损坏"),
+        ("photo.jpg", b"\xff\xd8\xff", "不支持的文件类型"),
         ("noregion.txt", "某单位2023年政府信息公开工作年度报告\n一、总体情况\n无。".encode(), "地区"),
     ],
 )

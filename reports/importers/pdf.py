@@ -1,0 +1,250 @@
+"""Reading a PDF with a text layer: lines and tables rebuilt from where each character stands.
+
+pdfplumber (on pdfminer.six) gives every character with its position and every ruling line. From
+them this module rebuilds:
+
+- **tables** from their ruling lines (pdfplumber's table finder): each cell's box gives its
+  rowspan/colspan, so a vertical group label (三、本年度办理结果 set one character per line) or a
+  wrapped row label is one merged cell, exactly as in a Word or HTML table; the grid goes to the
+  same reader (:mod:`reports.importers.grids`) as theirs, and a table cut by a page break is read
+  as its two parts;
+- **paragraphs** from the text outside the tables: lines wrapped at the right margin are joined,
+  a new paragraph starts where a line is indented or the previous one stops short; page numbers
+  (``- 3 -``, ``第3页``, ``3/6``) and lines repeated at the top or bottom of most pages are dropped.
+
+Tables printed without ruling lines stay in the text, where the flattened-table reader
+(:mod:`reports.importers.cells`) finds labels followed by their numbers.
+
+A PDF without a text layer (a scan) is refused with a message that says so. Cost is bounded:
+at most ``MAX_PAGES`` pages are read, and the file size is limited by the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from reports.importers.grids import GridCell, RawTable, join_cell_parts
+from reports.importers.normalize import normalize_text
+from reports.importers.parsed import ParsedReport, UnreadableDocument
+
+PDF_MAGIC = b"%PDF"
+MAX_PAGES = 200  # an annual report has 5–30 pages; a larger file is not one report
+MIN_CHARS_PER_PAGE = 20  # fewer characters than this on every page: a scan, not a text PDF
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－‐]\s*\d{1,4}\s*[-—–－‐]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
+    r"|[·•]?\s*\d{1,4}\s*[·•]?)\s*$"
+)
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D)")
+_DIGITS = re.compile(r"\d+")
+# Spaces the text extraction puts where glyphs of two fonts meet (2024 年, 第 711 号, 结 果): Chinese
+# text has none between a Chinese character and anything else.
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_ARTIFACT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{_CJK}])")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    page: int
+
+
+def parse_pdf(
+    data: bytes,
+    *,
+    filename: str = "",
+    year: int | None = None,
+    kind: str | None = None,
+    region_code: str | None = None,
+) -> ParsedReport:
+    """Read one PDF. Options given by the caller override what the document says."""
+    from reports.importers.text import KINDS, parse_lines
+
+    if kind is not None and kind not in KINDS:
+        raise UnreadableDocument(f"未知的文档类型: {kind}")
+    if not data.startswith(PDF_MAGIC):
+        raise UnreadableDocument("不是有效的 PDF 文件")
+    items = _read_pages(data)
+    lines: list[str] = []
+    tables: list[tuple[int, list[list[tuple[str, tuple[int, int] | None]]]]] = []
+    for item in items:
+        if isinstance(item, str):
+            lines.append(item)
+        else:
+            tables.append((len(lines), item))
+    # One normalisation pass over all text, as for Word documents.
+    pieces = lines + [text for _, grid in tables for row in grid for text, _ in row]
+    joined = _ARTIFACT_SPACE.sub("", "\n".join(p.replace("\n", " ") for p in pieces))
+    normalised = iter(normalize_text(joined).split("\n"))
+    lines = [next(normalised) for _ in lines]
+    raw_tables = []
+    for position, grid in tables:
+        cells = [[GridCell(next(normalised), origin) for _, origin in row] for row in grid]
+        raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
+    lines = [line for line in lines if line]
+    if not lines:
+        raise UnreadableDocument("PDF 中没有可读的正文")
+    report = parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code, raw_tables=raw_tables)
+    report.source_format = "pdf"
+    return report
+
+
+def _open(data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages  # parses the page tree: a broken file fails here
+    except (PdfminerException, PDFSyntaxError, PDFEncryptionError, PDFPasswordIncorrect) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, (PDFEncryptionError, PDFPasswordIncorrect)):
+            raise UnreadableDocument("PDF 文件已加密(需要密码),无法读取:请上传未加密的版本") from None
+        raise UnreadableDocument("PDF 文件已损坏,无法读取") from None
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of errors on broken files
+        raise UnreadableDocument(f"PDF 文件已损坏,无法读取({type(exc).__name__})") from None
+    if not pages:
+        raise UnreadableDocument("PDF 文件没有页面")
+    if len(pages) > MAX_PAGES:
+        raise UnreadableDocument(f"PDF 有 {len(pages)} 页,超过 {MAX_PAGES} 页的上限:一份年度报告不会这么长")
+    return pdf
+
+
+def _read_pages(data: bytes) -> list:
+    """Lines (str) and table grids, in reading order over all pages."""
+    pdf = _open(data)
+    try:
+        pages = []
+        chars = 0
+        for number, page in enumerate(pdf.pages):
+            try:
+                tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+                outside = page
+                for table in tables:
+                    outside = outside.outside_bbox(table.bbox)
+                lines = [
+                    _Line(line["text"], line["x0"], line["x1"], line["top"], number)
+                    for line in outside.extract_text_lines(return_chars=False)
+                    if line["text"].strip()
+                ]
+                grids = [(table.bbox[1], _table_grid(table)) for table in tables]
+            except Exception as exc:  # noqa: BLE001 - a damaged page stream
+                raise UnreadableDocument(f"PDF 第 {number + 1} 页无法读取({type(exc).__name__})") from None
+            chars += len(page.chars)
+            pages.append((lines, grids, page.width))
+    finally:
+        pdf.close()
+    if chars < MIN_CHARS_PER_PAGE * len(pages):
+        raise UnreadableDocument("这是扫描件 PDF(没有文字层),暂不能识别:请上传带文字的 PDF、Word 或网页版本")
+    repeated = _repeated_margins([lines for lines, _, _ in pages])
+    out: list = []
+    carry = False  # the last paragraph ran to the right margin at the foot of its page
+    for lines, grids, _ in pages:
+        lines = [line for line in lines if not _PAGE_NUMBER.match(line.text) and _margin_key(line) not in repeated]
+        paragraphs = _paragraphs(lines)
+        # Tables and paragraphs by their place on the page.
+        placed = [(p.top, 0, p) for p in paragraphs] + [(top, 1, grid) for top, grid in grids if grid]
+        for _, _, item in sorted(placed, key=lambda p: (p[0], p[1])):
+            if isinstance(item, _Paragraph):
+                if carry and item.flush_start and out and isinstance(out[-1], str):
+                    out[-1] = join_cell_parts((out[-1], item.text))  # a paragraph that goes on over the page
+                else:
+                    out.append(item.text)
+                carry = item.open_end
+            else:
+                out.append(item)
+                carry = False
+    return out
+
+
+def _table_grid(table) -> list[list[tuple[str, tuple[int, int] | None]]]:
+    """The table's cells on a rectangle: every slot of a merged cell points at the cell's first slot."""
+    texts = table.extract()
+    boxes = [(box, texts[r][c]) for r, row in enumerate(table.rows) for c, box in enumerate(row.cells) if box]
+    xs = _edges([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
+    ys = _edges([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
+    width, height = len(xs) - 1, len(ys) - 1
+    if width < 1 or height < 1:
+        return []
+    slots: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    for (x0, top, x1, bottom), text in boxes:
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        content = join_cell_parts((text or "").split("\n"))
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                slots.setdefault((r, c), (content, (r0, c0)))
+    return [[slots.get((r, c), ("", None)) for c in range(width)] for r in range(height)]
+
+
+def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
+    """Distinct cell edges, those closer than ``tolerance`` points taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def _margin_key(line: _Line) -> str:
+    return _DIGITS.sub("#", line.text.strip())
+
+
+def _repeated_margins(pages: list[list[_Line]]) -> set[str]:
+    """Header and footer lines: the first or last line of most pages, digits aside."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        ends = {_margin_key(line) for line in (lines[:1] + lines[-1:])}
+        counts.update(ends)
+    return {key for key, n in counts.items() if n >= max(3, len(pages) * 0.6)}
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    top: float
+    flush_start: bool  # its first line starts at the left margin (no indent): it may continue one before
+    open_end: bool  # its last line runs to the right margin: it may go on after
+
+
+def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
+    """The paragraphs of a page: lines that run to the right margin continue on the next line,
+    unless that one is indented or starts like a heading."""
+    if not lines:
+        return []
+    right = max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
+    sizes = [(line.x1 - line.x0) / max(len(line.text), 1) for line in lines if len(line.text) > 5]
+    char = statistics.median(sizes) if sizes else 10.0
+
+    def full(line: _Line) -> bool:
+        return line.x1 >= right - 1.5 * char
+
+    def flush(line: _Line) -> bool:
+        return line.x0 <= left + 0.8 * char and not _HEADING.match(line.text.strip())
+
+    groups: list[list[_Line]] = []
+    for line in lines:
+        if groups and full(groups[-1][-1]) and flush(line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [_Paragraph(_joined(g), g[0].top, flush(g[0]), full(g[-1])) for g in groups]
+
+
+def _joined(lines: list[_Line]) -> str:
+    return join_cell_parts(line.text.strip() for line in lines)

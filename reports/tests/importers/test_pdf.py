@@ -1,0 +1,128 @@
+"""PDFs with a text layer: tables from ruling lines, paragraphs from positions (reports/importers/pdf.py)."""
+
+import functools
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+
+from reports import format as fmt
+from reports.exporters.pdf import render_pdf
+from reports.importers.dispatch import parse_document
+from reports.importers.parsed import UnreadableDocument
+from reports.selectors.reports import report_page
+from reports.tests.conftest import FIXTURES, PARTS
+
+REAL = FIXTURES / "real"
+MAX = 20 * 1024 * 1024
+
+
+def _read(name: str, data: bytes):
+    return parse_document(name, data, max_bytes=MAX)
+
+
+@functools.lru_cache(maxsize=1)
+def huaian():
+    return _read("huaian-2024.pdf", (REAL / "huaian-2024.pdf").read_bytes())
+
+
+def expected_cells(name: str) -> dict:
+    tables = json.loads((REAL / name).read_text(encoding="utf-8"))["tables"]
+    return {
+        (t, r, c): Decimal(str(v)) for t, rows in tables.items() for r, cols in rows.items() for c, v in cols.items()
+    }
+
+
+def test_real_city_report_reads_every_cell_exactly():
+    """淮安市 2024 (a WPS PDF): region, year and format from the text, all 200 numbers exact, none invented."""
+    report = huaian()
+    assert (report.region_code, report.year, report.edition, report.kind) == ("320800", 2024, "2021", "annual_report")
+    assert report.title == "淮安市人民政府2024年政府信息公开工作年度报告"
+    assert report.publisher == "淮安市人民政府"
+    want = expected_cells("huaian-2024.json")
+    assert len(want) == 200
+    assert {code: report.values.get(code) for code in want} == want
+    assert {code for code, v in report.values.items() if v is not None} == set(want)
+    assert report.source_format == "pdf" and report.warnings == []
+
+
+def test_real_report_text_is_paragraphs_without_page_furniture():
+    """Wrapped lines are joined (also across a page break); page numbers and spacing artefacts are gone."""
+    report = huaian()
+    assert [s.number for s in report.sections] == ["", "一", "二", "三", "四", "五", "六"]
+    text = "\n".join(s.body for s in report.sections)
+    assert "- 1 -" not in text and "- 5 -" not in text
+    assert "还有一些需要加强和改进的地方。" in report.sections[5].body  # the page breaks after 改进的
+    assert "全市共受理政府信息公开申请3119件" in text
+    assert report.written_on is None and report.published_on is None  # the PDF states neither: none invented
+
+
+def distinct_values(edition: str) -> dict:
+    """A different number in every cell (counts 1, 2, 3 …; amounts with decimals), so a shift shows."""
+    values = {}
+    for i, code in enumerate(fmt.all_codes(edition), start=1):
+        values[code] = Decimal(f"{i * 7}.25") if fmt.code_kind(code) == fmt.AMOUNT else Decimal(i * 3)
+    return values
+
+
+@pytest.mark.parametrize(("year", "edition"), [(2023, fmt.EDITION_2021), (2020, fmt.EDITION_2019)])
+def test_a_pdf_made_by_this_site_reads_back_exactly(make_report, year, edition):
+    """Our own PDF download (ruled tables, merged cells, table 四 side by side) imports cell for cell."""
+    values = distinct_values(edition)
+    report = make_report(year=year, values=values, sections=PARTS)
+    data = render_pdf(report_page(pk=report.pk))
+    parsed = _read("download.pdf", data)
+    assert (parsed.region_code, parsed.year, parsed.edition) == ("520181", year, edition)
+    assert parsed.values == values
+    assert [s.heading for s in parsed.sections if s.number] == [p.heading for p in fmt.PARTS]
+
+
+def _encrypted() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _scan() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (595, 842), "white").save(out, "PDF")
+    return out.getvalue()
+
+
+def _pages(n: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(n):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4\n%garbage", "PDF 文件已损坏"),
+        (b"%PDF-1.7\n" + b"\x00" * 5000, "PDF 文件已损坏"),
+        (_encrypted(), "PDF 文件已加密"),
+        (_scan(), "扫描件"),
+        (_pages(201), "超过 200 页"),
+    ],
+)
+def test_bad_pdfs_are_refused_with_the_cause(data, message):
+    """Corrupt, encrypted, scanned and absurdly long PDFs each get a message a person understands."""
+    with pytest.raises(UnreadableDocument) as exc:
+        _read("bad.pdf", data)
+    assert message in str(exc.value)
+
+
+def test_a_pdf_named_otherwise_is_read_as_pdf_and_a_non_pdf_named_pdf_is_refused():
+    """The bytes decide: a PDF saved as .txt is read; a text saved as .pdf is named as not a PDF."""
+    assert _read("report.txt", (REAL / "huaian-2024.pdf").read_bytes()).region_code == "320800"
+    with pytest.raises(UnreadableDocument, match="不是有效的 PDF 文件"):
+        _read("report.pdf", "淮安市人民政府2024年政府信息公开工作年度报告".encode())
