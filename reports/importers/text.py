@@ -22,6 +22,7 @@ from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, gr
 from reports.importers.labels import edition_from_labels, vocabulary
 from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
+from reports.regions.central import CENTRAL_CODE, central_body
 from reports.regions.names import region_index
 
 ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"
@@ -188,11 +189,31 @@ def find_signature(lines: Sequence[str]) -> Signature | None:
 
 def publisher_from_title(title: str) -> str:
     """湛江市人民政府办公室关于印发… or 清镇市人民政府办公室2023年…报告 -> the body's name."""
-    for pattern in (r"^(.+?)关于", r"^(.+?)\d{4}\s*年"):
+    for pattern in (r"^(.+?)关于", r"^(.+?)\d{4}\s*年", r"^\d{4}\s*年度?(.+?)(?:政府信息公开|政务公开)"):
         m = re.match(pattern, title)
         if m and looks_like_organ(m.group(1)):
             return m.group(1)
     return ""
+
+
+def publisher_from_place(title: str) -> str:
+    """乐至县2021年…年度报告: a title that opens with a place and no body is that place's 人民政府."""
+    m = re.match(r"^(.{2,30}?)(?:\d{4}\s*年|关于)", title)
+    if not m or not _TITLE_WORDS.search(title):
+        return ""
+    place = m.group(1)
+    found = region_index().resolve(place)
+    if not (found.code or found.ambiguous):
+        return ""
+    if place.endswith(_ZONE_SUFFIXES):
+        return f"{place}管理委员会"  # a zone's organ is its 管委会
+    if found.name != place or not place.endswith(_PLACE_SUFFIXES):
+        return ""
+    return f"{place}人民政府"
+
+
+_PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
+_ZONE_SUFFIXES = ("开发区", "实验区", "试验区", "新区", "园区", "示范区", "合作区")
 
 
 def publisher_from_opening(text: str) -> str:
@@ -215,23 +236,51 @@ def infer_publisher(text: str) -> str:
 # --- Region -------------------------------------------------------------------------------------
 
 
-def detect_region(report: ParsedReport, text: str) -> None:
-    """The region code the publisher's name gives, disambiguated only by an explicit parent name.
-
-    An ambiguous name leaves the code unset, with the candidates and a warning that names them.
+def detect_region(report: ParsedReport, text: str, places: Sequence[str] = ()) -> None:
+    """The region of the report, as a reader finds it: from the publisher's name, then the other
+    ``places`` that name the body (title, the sentence saying who compiled the report, the
+    signature, contact lines), in that order. A name several regions carry is narrowed by the rest
+    of the text or left for the editor with its candidates; a central body with no place in its
+    name is filed under the 中央 level.
     """
-    if not report.publisher:
-        return
     index = region_index()
-    found = index.find(report.publisher, text)
-    if found.code:
-        report.region_code = found.code
-    elif found.ambiguous:
-        report.region_candidates = found.candidates
-        choices = "、".join(f"{index.full_name(c)}({c})" for c in found.candidates)
-        report.warnings.append(f"地区名称“{found.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
-    else:
-        report.warnings.append(f"未能从发布机构“{report.publisher}”识别所属行政区划")
+    sources = [s for s in (report.publisher, *places) if s]
+    ambiguous = None
+    for source in sources:
+        found = index.find(source, text)
+        if found.code:
+            report.region_code = found.code
+            return
+        if found.ambiguous and ambiguous is None:
+            ambiguous = found
+    if ambiguous is not None:
+        report.region_candidates = ambiguous.candidates
+        choices = "、".join(f"{index.full_name(c)}({c})" for c in ambiguous.candidates)
+        report.warnings.append(f"地区名称“{ambiguous.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
+        return
+    if any(central_body(s) for s in sources[:2]):
+        report.region_code = CENTRAL_CODE
+        return
+    where = f"发布机构“{report.publisher}”" if report.publisher else "标题和正文"
+    report.warnings.append(f"未能从{where}识别所属行政区划")
+
+
+_COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?由(?P<body>[^,,。;;]{2,40}?)(?:根据|依据|按照|编制|编写|负责)")
+_CONTACT = re.compile(r"(?:地址|通讯地址|联系地址)\s*[::]\s*(?P<place>[^,,。;;()()]{2,40})")
+
+
+def region_places(title: str, opening: str, signature: Signature | None, text: str) -> list[str]:
+    """Texts that name the body or its place, most telling first (after the publisher's own name)."""
+    places = [title]
+    m = _COMPILED_BY.search(opening)
+    if m:
+        places.append(m["body"])
+    if signature:
+        places.append(signature.publisher)
+    m = _CONTACT.search(text)
+    if m:
+        places.append(m["place"])
+    return places
 
 
 # --- Edition ------------------------------------------------------------------------------------
@@ -465,7 +514,7 @@ def parse_lines(
     if region_code:
         report.region_code = region_code
     else:
-        detect_region(report, text)
+        detect_region(report, text, region_places(title or report.title, opening, signature, text))
     report.index_no = find_labelled(_INDEX_NO, lines)
     report.document_no = find_labelled(_DOCUMENT_NO, lines)
 
@@ -539,10 +588,17 @@ def _publisher(
     title: str, opening: str, signature: Signature | None, text: str, warnings: list[str], hint: str = ""
 ) -> str:
     publisher = publisher_from_title(title) or publisher_from_opening(opening)
+    if not publisher and (m := _COMPILED_BY.search(opening)) and looks_like_organ(m["body"]):
+        publisher = m["body"]
     if not publisher and signature:
         publisher = signature.publisher
     if not publisher and hint and looks_like_organ(hint):
         publisher = hint
+    if not publisher:
+        publisher = publisher_from_place(title)
+        if publisher:
+            warnings.append(f"标题只写了地名,发布机构按“{publisher}”填写,请核对")
+            return publisher
     if not publisher:
         publisher = infer_publisher(text)
         if publisher:

@@ -172,12 +172,29 @@ class RegionIndex:
         return ambiguous
 
     def find(self, name: str, text: str = "") -> Resolution:
-        """The region a name (a publisher's, a title's) gives; a name several regions carry is
-        narrowed only by a chain in ``text`` that names one of them with its parent, never guessed."""
+        """The region a name (a publisher's, a title's) gives. A name several regions carry is narrowed
+        by ``text``: a chain that names one of them with its parent, else the places above them that
+        the text names; it is never guessed."""
         found = self.resolve(name)
         if found.ambiguous and text:
             found = self.disambiguate(found, text)
+        if found.ambiguous and text:
+            found = self.by_mentions(found, text)
         return found
+
+    def by_mentions(self, ambiguous: Resolution, text: str) -> Resolution:
+        """Choose among the candidates of an ambiguous name by the places above them that the text
+        names (普陀区 with 舟山 elsewhere in the text is 舟山市普陀区); still ambiguous on a tie."""
+        names = {}
+        for code in ambiguous.candidates:
+            above = [self.tree.nodes[a].name for a in self.tree.ancestors(code)]
+            names[code] = {n for a in above for n in (a, short_name(a)) if len(n) >= 2}
+        scores = {code: sum(text.count(n) for n in found) for code, found in names.items()}
+        best = max(scores.values(), default=0)
+        winners = [code for code, score in scores.items() if score == best]
+        if best and len(winners) == 1:
+            return Resolution(winners[0], ambiguous.name)
+        return ambiguous
 
     def most_mentioned(self, text: str, suffix: str) -> str | None:
         """The region with ``suffix`` (市, 区, 县) that the text names most often, if one stands out."""

@@ -527,3 +527,25 @@ def test_headings_must_come_in_order_and_stand_alone():
     ]
     headings = find_headings(lines)
     assert [(h.number, h.line) for h in headings] == [("一", 0), ("二", 3), ("三", 4), ("四", 6)]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "region", "publisher"),
+    [
+        ("乐至县2021年政府信息公开工作年度报告", "", "512022", "乐至县人民政府"),
+        ("舟山市普陀区2022年政府信息公开工作年度报告", "", "330903", "舟山市普陀区人民政府"),
+        ("普陀区2022年政府信息公开工作年度报告", "2022年,舟山市普陀区认真贯彻《条例》。", "330903", "普陀区人民政府"),
+        ("普陀区2022年政府信息公开工作年度报告", "2022年,我区在上海市委领导下认真贯彻。", "310107", "普陀区人民政府"),
+        ("平潭综合实验区2023年政府信息公开工作年度报告", "", "350128", "平潭综合实验区管理委员会"),
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "", "310000", "上海市人民政府办公厅"),
+        ("国务院办公厅2023年政府信息公开工作年度报告", "", "100000", "国务院办公厅"),
+        ("中国地震局2022年政府信息公开工作年度报告", "", "100000", "中国地震局"),
+        ("国家税务总局南京市税务局2022年政府信息公开工作年度报告", "", "320100", "国家税务总局南京市税务局"),
+        ("政府信息公开工作年度报告", "本报告由桃江县人民政府办公室根据《条例》编制。", "430922", "桃江县人民政府办公室"),
+    ],
+)
+def test_region_and_body_are_found_where_a_reader_finds_them(title, body, region, publisher):
+    """Title, the sentence saying who compiled the report, other places in the text; 中央 for central bodies."""
+    text = f"{title}\n{body or '2022年,我们认真落实《条例》。'}\n一、总体情况\n认真落实。\n"
+    report = parse_text(text.encode())
+    assert (report.region_code, report.publisher) == (region, publisher)

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_migrations_load_the_whole_region_list():
     """A fresh database knows every province, prefecture and county with parent and full path."""
-    assert Region.objects.count() == 3213
-    assert Region.objects.provinces().count() == 34
+    # The 3,213 divisions of the official list, and the 中央 level for central bodies.
+    assert Region.objects.count() == 3213 + 1
+    assert Region.objects.provinces().count() == 34 + 1
     qingzhen = Region.objects.get(code="520181")
     assert qingzhen.parent.code == "520100" and qingzhen.path == ["贵州省", "贵阳市", "清镇市"]
     assert qingzhen.full_name == "贵州省 › 贵阳市 › 清镇市"
@@ -31,4 +32,17 @@ def test_load_regions_updates_changed_names(tmp_path):
     call_command("load_regions", "--file", str(csv))
     assert Region.objects.get(code="520181").name == "清镇市(新)"
     assert Region.objects.get(code="520199").path_names == "贵州省/贵阳市/新设区"
-    assert Region.objects.count() == 3214
+    assert Region.objects.count() == 3213 + 1 + 1
+
+
+def test_central_bodies_have_a_region_like_any_other():
+    """中央国家机关 is a province-level region of its own: a 国务院办公厅 report imports and is listed there."""
+    from reports.importers.text import parse_text
+    from reports.services.imports import report_import
+
+    central = Region.objects.get(code="100000")
+    assert central.level == Region.Level.PROVINCE and central.parent is None
+    parsed = parse_text("国务院办公厅2023年政府信息公开工作年度报告\n一、总体情况\n认真落实《条例》。\n".encode())
+    report, _ = report_import(parsed=parsed)
+    assert report.region_id == "100000"
+    assert list(Region.objects.provinces().values_list("code", flat=True)).count("100000") == 1
