@@ -105,8 +105,18 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
         if row.code in seen:
             result.warnings.append(f"{table_name(table)}的行「{row.label}」出现多次,以最后一次为准")
         seen.add(row.code)
-        fill_row(table, row, group.values, result)
         position = index + 1
+        columns = table.columns_of(row.code)
+        if len(columns) > 1 and len(group.values) < len(columns):
+            # Which cells the numbers belong to is unknown (cells glued into one run of digits such
+            # as 640020470, or cells left out): none is stored rather than one in the wrong place.
+            shown = " ".join(fmt.plain_number(v) if v is not None else "—" for v in group.values)
+            result.warnings.append(
+                f"{table_name(table)}的行「{row.label}」只有{len(group.values)}个数字({shown}),应有{len(columns)}个:"
+                "可能是几格数字连在了一起或缺了格,未读取,请按原文填写"
+            )
+            continue
+        fill_row(table, row, group.values, result)
 
 
 def fill_row(table: fmt.Table, row: fmt.Row, values: list[Decimal | None], result: TableRead) -> None:
@@ -195,7 +205,10 @@ def is_table_cell(text: str, table: fmt.Table, vocab: set[str] | None = None) ->
     key = label_key(text)
     if key in vocab or strip_numbering(key) in vocab:
         return True
-    return len(key) >= 2 and any(v.startswith(key) for v in vocab)
+    if len(key) >= 2 and any(v.startswith(key) for v in vocab):
+        return True
+    # A row-group label sharing the line with its first row: 三、本年度办理结果 (一)予以公开 32 …
+    return len(pieces) > 1 and any(len(v) >= 4 and key.endswith(v) for v in vocab)
 
 
 # --- One reader per layout --------------------------------------------------------------------

@@ -325,6 +325,8 @@ def heading_candidates(lines: Sequence[str]) -> list[Heading]:
         m = _HEADING.match(line)
         if not m or "|" in line or "。" in m["text"].rstrip("。"):
             continue
+        if len(split_label_numbers(line)) > 2:  # a table row flattened onto its line: 一、本年新收… 3 0 3
+            continue
         found.append(Heading(i, m["num"], re.sub(r"[。::]+$", "", m["text"]).strip()))
     return found
 
@@ -341,11 +343,16 @@ def find_headings(lines: Sequence[str], parts: Mapping[str, tuple[str, ...]] | N
     while True:
         same = [h for h in candidates if h.line > after and h.value == expected]
         if not same:
-            return chosen
+            # A part left out (no 二 in the text): the next number counts only with its part's words.
+            later = [h for h in candidates if h.line > after and h.value == expected + 1]
+            words = (parts or {}).get(later[0].number, ()) if later else ()
+            same = [h for h in later if any(w in h.heading for w in words)]
+            if not same:
+                return chosen
         words = (parts or {}).get(same[0].number, ())
         pick = next((h for h in same if any(w in h.heading for w in words)), same[0])
         chosen.append(pick)
-        expected, after = expected + 1, pick.line
+        expected, after = pick.value + 1, pick.line
 
 
 def split_sections(lines: Sequence[str], parts: Mapping[str, tuple[str, ...]] | None = None) -> list[ParsedSection]:
@@ -381,10 +388,15 @@ def split_cells(lines: Iterable[str]) -> list[str]:
     return [
         cell
         for line in lines
+        if not _MARKDOWN_RULE.match(line)
         for piece in line.split("|")
         if piece.strip()
         for cell in split_label_numbers(piece.strip())
     ]
+
+
+# The line under a markdown table's head: |---|:---:|
+_MARKDOWN_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 
 
 def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]:
