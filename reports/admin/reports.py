@@ -39,8 +39,8 @@ class ReportAdminForm(forms.ModelForm):
         for table, row, column in ALL_CELL_CODES:
             self.fields[cell_field_name(table, row, column)] = forms.DecimalField(
                 required=False,
-                max_digits=16,
-                decimal_places=2,
+                max_digits=24,
+                decimal_places=fmt.MAX_DECIMALS,
                 label=f"{table}.{row}.{column}",
                 initial=fmt.format_value(values.get((table, row, column)), fmt.code_kind((table, row, column))),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "cell-input"}),
@@ -54,7 +54,7 @@ class ReportAdminForm(forms.ModelForm):
             value = cleaned.get(cell_field_name(table, row, column))
             if value is None or table not in tables or not tables[table].has(row, column):
                 continue
-            problem = fmt.number_error(value, tables[table].column(row, column).kind)
+            problem = fmt.number_error(value, tables[table].column(row, column))
             if problem:
                 self.add_error(cell_field_name(table, row, column), f"{tables[table].cell_label(row, column)}: {problem}")
         return cleaned

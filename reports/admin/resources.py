@@ -145,7 +145,7 @@ class TableCellResource(resources.ModelResource):
         except ValueError as e:
             errors["value"] = str(e)
         else:
-            problem = fmt.number_error(value, fmt.code_kind(code))
+            problem = fmt.number_error(value, fmt.code_column(code))
             if problem:
                 errors["value"] = f"“{row.get('value')}”{problem}"
         if errors:

@@ -79,6 +79,7 @@ class Column:
     path: tuple[str, ...]
     kind: str = INTEGER
     aliases: tuple[str, ...] = ()
+    signed: bool = False  # may be negative (本年增/减); every other number of the tables may not
 
     @property
     def label(self) -> str:
@@ -217,7 +218,7 @@ _MADE = Column("made", ("本年新制作数量",), aliases=("新制作数量",))
 _PUBLISHED = Column("published", ("本年新公开数量",), aliases=("新公开数量",))
 _PUBLISHED_TOTAL = Column("published_total", ("对外公开总数量",), aliases=("公开总数量",))
 _ITEMS_LAST_YEAR = Column("items_last_year", ("上一年项目数量",), aliases=("上年项目数量",))
-_ITEMS_CHANGE = Column("items_change", ("本年增/减",), aliases=("本年增减", "增/减"))
+_ITEMS_CHANGE = Column("items_change", ("本年增/减",), aliases=("本年增减", "增/减"), signed=True)
 _DECISIONS_2019 = Column("decisions", ("处理决定数量",), aliases=("本年处理决定数量",))
 
 PROACTIVE_2019 = Table(

@@ -12,12 +12,22 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
-from reports.format.tables import AMOUNT, EDITION_2019, EDITION_2021, EDITION_LABELS, INTEGER, code_table, tables_for
+from reports.format.tables import (
+    AMOUNT,
+    EDITION_2019,
+    EDITION_2021,
+    EDITION_LABELS,
+    INTEGER,
+    Column,
+    code_table,
+    tables_for,
+)
 
 Code = tuple[str, str, str]
 Values = Mapping[Code, Decimal | None]
-MAX_ABS_VALUE = Decimal("1e14")  # what the database column holds (16 digits, 2 of them decimals)
-INTEGER_ERROR, TOO_LARGE_ERROR = "应为整数", "数值过大"
+MAX_ABS_VALUE = Decimal("1e14")  # far above any real count or amount; the column holds 18 digits before the point
+MAX_DECIMALS = 6  # amounts are kept exactly as printed, down to 0.000001 万元 (1 分 is 0.000001 万元)
+INTEGER_ERROR, TOO_LARGE_ERROR, NEGATIVE_ERROR, DECIMALS_ERROR = "应为整数", "数值过大", "不能为负数", "小数位数过多"
 
 # --- Years --------------------------------------------------------------------------------
 
@@ -93,13 +103,19 @@ def is_value(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def code_kind(code: Code) -> str:
-    """INTEGER or AMOUNT: the kind of the column of ``code`` in the newest edition that has it."""
+def code_column(code: Code) -> Column | None:
+    """The column of ``code`` in the newest edition that has it (None for an unknown code)."""
     try:
         _, table = code_table(code)
     except KeyError:
-        return INTEGER
-    return table.column(code[1], code[2]).kind
+        return None
+    return table.column(code[1], code[2])
+
+
+def code_kind(code: Code) -> str:
+    """INTEGER or AMOUNT: the kind of the column of ``code``."""
+    column = code_column(code)
+    return column.kind if column else INTEGER
 
 
 def cell_errors(edition: str, code: Code, value: Decimal | None) -> list[str]:
@@ -109,26 +125,31 @@ def cell_errors(edition: str, code: Code, value: Decimal | None) -> list[str]:
     if table not in tables or not tables[table].has(row, column):
         return [f"{table}.{row}.{column} 不是{EDITION_LABELS.get(edition, edition)}中的表格项"]
     label = tables[table].cell_label(row, column)
-    wording = {INTEGER_ERROR: f"{INTEGER_ERROR},而不是 {value}", TOO_LARGE_ERROR: f"{TOO_LARGE_ERROR} ({value})"}
-    return [f"{label}: {wording[p]}" for p in number_errors(value, tables[table].column(row, column).kind)]
+    problems = number_errors(value, tables[table].column(row, column))
+    return [f"{label}: {p},而不是 {value}" if p == INTEGER_ERROR else f"{label}: {p} ({value})" for p in problems]
 
 
 
-def number_errors(value: Decimal | None, kind: str) -> list[str]:
-    """What is wrong with a number for a column of ``kind``: 应为整数, 数值过大 (both may apply)."""
+def number_errors(value: Decimal | None, column: Column | None) -> list[str]:
+    """What is wrong with a number for ``column``: 应为整数, 不能为负数, 数值过大, 小数位数过多 (several may apply)."""
     if value is None:
         return []
+    kind = column.kind if column else INTEGER
     problems = []
     if kind == INTEGER and value != value.to_integral_value():
         problems.append(INTEGER_ERROR)
+    if value < 0 and not (column and column.signed):
+        problems.append(NEGATIVE_ERROR)
     if abs(value) >= MAX_ABS_VALUE:
         problems.append(TOO_LARGE_ERROR)
+    if kind == AMOUNT and -value.normalize().as_tuple().exponent > MAX_DECIMALS:
+        problems.append(DECIMALS_ERROR)
     return problems
 
 
-def number_error(value: Decimal | None, kind: str) -> str | None:
-    """The first thing wrong with a number for a column of ``kind``, or None (forms name one problem a cell)."""
-    problems = number_errors(value, kind)
+def number_error(value: Decimal | None, column: Column | None) -> str | None:
+    """The first thing wrong with a number for ``column``, or None (forms name one problem a cell)."""
+    problems = number_errors(value, column)
     return problems[0] if problems else None
 
 
@@ -155,11 +176,13 @@ def plain_number(value: Decimal) -> str:
 
 
 def format_value(value: Decimal | None, kind: str = INTEGER) -> str:
-    """How a number is shown to people: blank stays blank, integers without decimals."""
+    """How a number is shown to people: blank stays blank, integers without decimals, amounts with at
+    least two decimals and every decimal they were printed with (0.092, 24252.311082, 6858.50)."""
     if value is None:
         return ""
-    if kind == AMOUNT:
-        return format(value.quantize(Decimal("0.01")), "f") if value != value.to_integral() else plain_number(value)
+    if kind == AMOUNT and value != value.to_integral():
+        exponent = value.normalize().as_tuple().exponent
+        return format(value.quantize(Decimal(1).scaleb(min(exponent, -2))), "f")
     return plain_number(value)
 
 
@@ -189,9 +212,9 @@ def json_number(value, kind: str):
 
 
 def spreadsheet_number(value: Decimal | None, kind: str):
-    """A number as a spreadsheet value: int for counts, Decimal for 万元 amounts."""
+    """A number as a spreadsheet value: int for counts, the exact Decimal for 万元 amounts."""
     if value is None:
         return None
     if kind == AMOUNT:
-        return Decimal(value).quantize(Decimal("0.01"))
+        return Decimal(value).normalize() if value != value.to_integral() else Decimal(int(value))
     return int(value)

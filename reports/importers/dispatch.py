@@ -79,6 +79,8 @@ def parse_document(
     options = {"filename": filename, "year": year, "kind": kind, "region_code": region_code}
     if kind_of_file == "zip":
         raise UnreadableDocument("这是压缩包:请用批量导入(每个文件一份报告)")
+    from reports.importers.text import note_missing_publication_date
+
     if kind_of_file == "docx":
         from reports.importers.docx import parse_docx
 
@@ -96,6 +98,7 @@ def parse_document(
 
         report = parse_text(data, **options)
     report.source_format = kind_of_file
+    note_missing_publication_date(report)
     return report
 
 

@@ -544,8 +544,34 @@ def parse_lines(
         values, warnings = read_text_tables(report.sections, report.edition, table_cells, grids)
         report.values.update(values)
         report.warnings.extend(warnings)
+        _flag_impossible_numbers(report)
     report.free_tables = [free_table(raw) for raw in free]
     return report
+
+
+PUBLISHED_ON_UNKNOWN = "未注明发布日期:导入后请填写(成文日期不是发布日期,按时发布与否以发布日期为准)"
+
+
+def note_missing_publication_date(report: ParsedReport) -> None:
+    """An annual report without 发布日期 is flagged: the date is never invented from another one."""
+    if report.kind == ANNUAL_REPORT and report.published_on is None and PUBLISHED_ON_UNKNOWN not in report.warnings:
+        report.warnings.append(PUBLISHED_ON_UNKNOWN)
+
+
+def _flag_impossible_numbers(report: ParsedReport) -> None:
+    """A count printed as −1 or 2.5 is not a number the table can hold: not read, and named."""
+    tables = fmt.tables_for(report.edition)
+    for code, value in list(report.values.items()):
+        table = tables.get(code[0])
+        if table is None or not table.has(code[1], code[2]):
+            continue
+        problems = fmt.number_errors(value, table.column(code[1], code[2]))
+        if problems:
+            del report.values[code]
+            label = table.cell_label(code[1], code[2])
+            report.warnings.append(
+                f"{table_name(table)}「{label}」印作 {value}:{'、'.join(problems)},未读取,请按原文核对"
+            )
 
 
 def sort_tables(raw_tables: Sequence[RawTable]) -> tuple[dict[str, list[Grid]], list[RawTable]]:

@@ -21,7 +21,8 @@ class TableCell(models.Model):
     table = models.CharField("表", max_length=30)
     row = models.CharField("行", max_length=40)
     column = models.CharField("列", max_length=30)
-    value = models.DecimalField("数值", max_digits=16, decimal_places=2, null=True, blank=True)
+    # Amounts are kept exactly as printed (0.092, 24252.311082 万元): six decimals, eighteen digits before.
+    value = models.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

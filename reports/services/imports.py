@@ -94,8 +94,9 @@ def report_import(
         index_no=parsed.index_no,
         document_no=parsed.document_no,
         written_on=parsed.written_on,
-        # Archives rarely state 发布日期 apart from the signature date: take 成文日期 then.
-        published_on=parsed.published_on or parsed.written_on,
+        # Never invented: a document that states no 发布日期 leaves it empty for the editor (the
+        # signature's 成文日期 is another date, and taking it would hide late publication).
+        published_on=parsed.published_on,
         source_url=source_url,
         status=ReportStatus.DRAFT,
     )

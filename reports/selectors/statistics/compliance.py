@@ -26,6 +26,7 @@ from reports.selectors.statistics.scope import list_url, scope_filter
 
 NEW_REGULATION_FIRST_YEAR = 2019  # 国务院令第711号 took effect on 2019-05-15
 LIST_LIMIT = 100
+UNDATED = "发布日期不详"
 
 
 def report_deadline(year: int, publisher_kind: str) -> datetime.date:
@@ -205,10 +206,28 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
         ~Q(publisher__kind=gov) & Q(published_on__gt=report_deadline(board.year, Publisher.Kind.DEPARTMENT))
     )
     late = year_stats.filter(late_q).order_by("-published_on", "region_code", "report_id")
-    total = late.count()
-    board.undated = year_stats.filter(published_on=None).count()
+    undated = year_stats.filter(published_on=None).order_by("region_code", "report_id")
+    board.undated = undated.count()
+    total = late.count() + board.undated
     rows = []
-    for st in late[:limit] if limit else late:
+    # Undated reports first: on time or not is unknown, and nobody is counted on time by default.
+    for st in undated[:limit] if limit else undated:
+        deadline = report_deadline(board.year, st.publisher.kind)
+        rows.append(
+            _report_row(
+                st,
+                tree,
+                board.code,
+                [
+                    _text(st.publisher.get_kind_display()),
+                    _text(f"{deadline:%Y-%m-%d}"),
+                    _text(UNDATED),
+                    Cell(),
+                ],
+            )
+        )
+    remaining = max(limit - len(rows), 0) if limit else None
+    for st in late[:remaining] if remaining is not None else late:
         deadline = report_deadline(board.year, st.publisher.kind)
         rows.append(
             _report_row(
@@ -235,7 +254,7 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
             Column("days", "逾期天数", count=True),
         ],
         rows,
-        note=f"按发布日期判断;另有 {board.undated} 份报告未注明发布日期,未计入。"
+        note=f"按发布日期判断;其中 {board.undated} 份报告{UNDATED},列在前面,不算按时发布。"
         if board.undated
         else "按发布日期判断。",
         total_rows=total,

@@ -10,6 +10,7 @@ from reports import format as fmt
 from reports.importers.dispatch import parse_document
 from reports.importers.docx import parse_docx
 from reports.importers.parsed import UnreadableDocument
+from reports.importers.text import PUBLISHED_ON_UNKNOWN
 from reports.tests.conftest import FIXTURES
 from reports.tests.importers.test_html import PORTAL_REVIEW
 from reports.tests.importers.test_text import SEED_004_NUMBERS
@@ -42,7 +43,7 @@ def test_seed004_docx_metadata_and_sections():
     assert [(s.number, s.heading, s.body) for s in report.sections] == [
         (s.number, s.heading, s.body) for s in parsed_seed("004").sections
     ]
-    assert report.warnings == []
+    assert report.warnings == [PUBLISHED_ON_UNKNOWN]
 
 
 @pytest.mark.parametrize(("code", "expected"), SEED_004_NUMBERS.items(), ids=[".".join(c) for c in SEED_004_NUMBERS])

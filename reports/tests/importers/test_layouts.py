@@ -41,3 +41,20 @@ def test_numbers_glued_into_one_run_are_flagged_never_split(layout):
     assert any("「一、本年新收政府信息公开申请数量」只有4个数字" in w for w in report.warnings)
     others = {c: v for c, v in values.items() if c[:2] != ("applications", "received")}
     assert {c: report.values.get(c) for c in others} == others
+
+
+def test_negative_and_fractional_counts_are_flagged_and_amounts_kept_exactly():
+    """−1 and 2.5 as counts are named, not stored; 本年增/减 may be negative; 0.092 万元 stays 0.092."""
+    edition = fmt.EDITION_2019
+    values = sample_values(edition, blank_every=1000)
+    values[("applications", "granted", "natural_person")] = fmt.parse_value("−1")
+    values[("applications", "granted", "commercial")] = fmt.parse_value("2.5")
+    values[("proactive", "licensing", "items_change")] = fmt.parse_value("-12")
+    values[("proactive", "procurement", "amount")] = fmt.parse_value("24252.311082")
+    report = _parse("pipes", document(edition, values, "pipes", year=2020))
+    assert ("applications", "granted", "natural_person") not in report.values
+    assert ("applications", "granted", "commercial") not in report.values
+    flagged = [w for w in report.warnings if "(一)予以公开" in w]
+    assert any("印作 -1:不能为负数" in w for w in flagged) and any("印作 2.5:应为整数" in w for w in flagged)
+    assert report.values[("proactive", "licensing", "items_change")] == -12
+    assert str(report.values[("proactive", "procurement", "amount")]) == "24252.311082"

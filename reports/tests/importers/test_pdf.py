@@ -13,6 +13,7 @@ from reports import format as fmt
 from reports.exporters.pdf import render_pdf
 from reports.importers.dispatch import parse_document
 from reports.importers.parsed import UnreadableDocument
+from reports.importers.text import PUBLISHED_ON_UNKNOWN
 from reports.selectors.reports import report_page
 from reports.tests.conftest import FIXTURES, PARTS
 
@@ -46,7 +47,7 @@ def test_real_city_report_reads_every_cell_exactly():
     assert len(want) == 200
     assert {code: report.values.get(code) for code in want} == want
     assert {code for code, v in report.values.items() if v is not None} == set(want)
-    assert report.source_format == "pdf" and report.warnings == []
+    assert report.source_format == "pdf" and report.warnings == [PUBLISHED_ON_UNKNOWN]
 
 
 def test_real_report_text_is_paragraphs_without_page_furniture():

@@ -1,9 +1,12 @@
+import datetime
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from reports.importers.text import PUBLISHED_ON_UNKNOWN
 from reports.models import Report, TableCell
 from reports.tests.conftest import SEEDS, seed
 
@@ -52,7 +55,7 @@ def test_all_five_seeds_import_with_their_metadata():
 def test_seed_004_tables_are_stored_with_every_number():
     """The flattened tables of seed 004 end up as table codes with the exact published numbers."""
     ok, (result,) = run_import(str(seed("004")))
-    assert ok and result["warnings"] == []
+    assert ok and result["warnings"] == [PUBLISHED_ON_UNKNOWN]  # seed 004 states no 发布日期
     values = values_of(Report.objects.get(pk=result["id"]))
     assert values["applications.received.total"] == 290
     assert values["applications.handled_total.total"] == 291
@@ -151,3 +154,15 @@ def test_implausible_year_is_refused():
     ok, (result,) = run_import(str(seed("004")), "--year", "1800")
     assert not ok and "年度应在1990至2100之间" in result["error"]
     assert Report.objects.count() == 0
+
+
+def test_a_missing_publication_date_is_never_invented(tmp_path):
+    """The signature's 成文日期 is kept as such; 发布日期 stays empty for the editor to fill in."""
+    path = tmp_path / "signed.txt"
+    path.write_text(
+        "湛江市教育局2023年政府信息公开工作年度报告\n一、总体情况\n认真落实《条例》。\n湛江市教育局\n2024年1月20日\n",
+        encoding="utf-8",
+    )
+    call_command("import_reports", str(path), "--region", "440800", stdout=io.StringIO())
+    report = Report.objects.get()
+    assert report.written_on == datetime.date(2024, 1, 20) and report.published_on is None

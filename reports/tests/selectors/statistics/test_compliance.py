@@ -81,6 +81,16 @@ def test_late_reports_on_both_sides_of_each_deadline(counted, year, publisher, p
         assert days == (published_on - report_deadline(year, Publisher.kind_for_name(publisher))).days == 1
 
 
+def test_a_report_without_publication_date_is_listed_as_undated_not_on_time(counted):
+    """发布日期不详: the board cannot call it on time, so it lists it first and says why."""
+    late = counted(region="440800", publisher="湛江市教育局", year=2023, published_on=D(2024, 2, 1))
+    undated = counted(region="440800", publisher="湛江市人民政府", year=2023, published_on=None)
+    table = board(year=2023).late
+    assert labels(table) == [undated.title, late.title]
+    assert table.rows[0].cells[-2].text == "发布日期不详" and table.rows[0].cells[-1].figure is None
+    assert "1 份报告发布日期不详" in table.note and table.total_rows == 2
+
+
 def test_publishers_without_a_report_for_the_year(counted, make_report):
     """Expected: seen in an earlier year, or registered with no report yet; not: first seen later."""
     counted(region="440803", publisher="霞山区教育局", year=2022)  # published 2022, nothing for 2023

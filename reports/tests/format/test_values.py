@@ -1,0 +1,53 @@
+"""Reading, checking and showing a cell's value (reports/format/values.py)."""
+
+from decimal import Decimal
+
+import pytest
+
+from reports import format as fmt
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("39,908", 39908), ("６", 6), ("251000元", 251000), ("0.092", Decimal("0.092")), ("—", None), ("无", None)],
+)
+def test_cell_texts_read_as_printed(text, value):
+    assert fmt.parse_value(text) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        ("0.092", fmt.AMOUNT, "0.092"),
+        ("24252.311082", fmt.AMOUNT, "24252.311082"),
+        ("6858.5", fmt.AMOUNT, "6858.50"),
+        ("6858.050000", fmt.AMOUNT, "6858.05"),
+        ("12.000000", fmt.AMOUNT, "12"),
+        ("3.000000", fmt.INTEGER, "3"),
+    ],
+)
+def test_amounts_are_shown_with_every_printed_decimal(value, kind, shown):
+    """An amount keeps the decimals it was printed with (at least two); a count has none."""
+    assert fmt.format_value(Decimal(value), kind) == shown
+
+
+def test_counts_may_not_be_negative_except_the_yearly_change():
+    """本年增/减 (2019 edition) is the one column that may be negative; too many decimals are refused too."""
+    count = fmt.code_column(("applications", "received", "total"))
+    change = fmt.code_column(("proactive", "licensing", "items_change"))
+    amount = fmt.code_column(("proactive", "fees", "amount"))
+    assert fmt.number_errors(Decimal(-1), count) == ["不能为负数"]
+    assert fmt.number_errors(Decimal(-1), change) == []
+    assert fmt.number_errors(Decimal("0.0000001"), amount) == ["小数位数过多"]
+    assert fmt.number_errors(Decimal("0.000001"), amount) == []
+
+
+def test_amounts_are_stored_exactly(make_report):
+    """0.092 万元 goes into the database and comes back as 0.092, also in the open data."""
+    from reports.exporters.opendata import report_open_data
+    from reports.selectors.reports import report_page
+
+    report = make_report(values={("proactive", "fees", "amount"): Decimal("0.092")})
+    page = report_page(pk=report.pk)
+    assert page.values[("proactive", "fees", "amount")] == Decimal("0.092")
+    assert report_open_data(page)["tables"]["proactive"]["fees"]["amount"] == "0.092"
