@@ -42,10 +42,21 @@ def decode_bytes(data: bytes) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_guessed(data)
+            text = _utf8_with_stray_bytes(data) or _decode_guessed(data)
     if _looks_binary(text):
         raise UnreadableDocument("不是文本文件(含二进制内容)")
     return text
+
+
+def _utf8_with_stray_bytes(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes (a bad copy, a cut file): the bytes become U+FFFD, which
+    :func:`text_warnings` reports, rather than the whole file being read in another encoding."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    chinese = len(_CJK_RE.findall(text))
+    if broken <= max(3, len(text) // 2000) and chinese >= 20 * broken:
+        return text
+    return None
 
 
 def _decode_utf16(data: bytes) -> str:
@@ -78,6 +89,32 @@ _CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp
 def _looks_binary(text: str) -> bool:
     controls = len(_BINARY_CONTROL.findall(text))
     return controls > max(2, len(text) // 1000)
+
+
+# --- How good the text is ---------------------------------------------------------------------
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Question marks standing for characters a conversion lost: 加大日??己吮戎?
+_LOST_CHARACTERS = re.compile(r"(?<=[\u4e00-\u9fff])\?+(?=[\u4e00-\u9fff]|[,,。;;]|$)|(?<=[\u4e00-\u9fff])\?{2,}", re.M)
+# UTF-8 read as Latin-1/CP1252 (å¹´ for 年): a lead byte followed by continuation bytes.
+_LATIN1_MOJIBAKE = re.compile(r"[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]{1,2}")
+
+
+def text_warnings(text: str) -> list[str]:
+    """What the editor should know about the text itself: lost characters and garbled encodings."""
+    warnings = []
+    broken = text.count("\ufffd")
+    if broken:
+        warnings.append(f"正文有 {broken} 处无法识别的字符(显示为 �),文件可能有损坏,请对照原文核对")
+    lost = _LOST_CHARACTERS.findall(text)
+    if lost:
+        example = next(m for m in _LOST_CHARACTERS.finditer(text))
+        context = text[max(example.start() - 4, 0) : example.end() + 4].replace("\n", " ")
+        warnings.append(f"正文有 {len(lost)} 处汉字变成了问号(如“{context}”),原文可能有乱码,请对照原文核对")
+    garbled = _LATIN1_MOJIBAKE.findall(text)
+    if len(garbled) >= 3:
+        warnings.append(f"正文有 {len(garbled)} 处乱码(如“{garbled[0]}”),文件的编码可能被转错,请对照原文核对")
+    return warnings
 
 
 # --- Cleaning the text ----------------------------------------------------------------------

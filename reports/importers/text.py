@@ -20,7 +20,7 @@ from reports.format.values import compact, is_value, plausible_year
 from reports.importers.cells import is_table_cell, read_table, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
 from reports.importers.labels import edition_from_labels, vocabulary
-from reports.importers.normalize import decode_bytes, normalize_text
+from reports.importers.normalize import decode_bytes, normalize_text, text_warnings
 from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
 from reports.regions.central import CENTRAL_CODE, central_body
 from reports.regions.names import region_index
@@ -504,6 +504,7 @@ def parse_lines(
     lines, raw_tables = _take_captions(list(lines), list(raw_tables))
     report = ParsedReport()
     text = "\n".join(lines)
+    report.warnings.extend(text_warnings(text))
     title, title_length = title_of(lines)
     body_lines = lines[title_length:]
     opening = "\n".join(body_lines[:3])

@@ -114,13 +114,31 @@ def test_seed_001_sections_and_missing_tables():
     assert report.sections[5].heading == "存在的主要问题及改进情况"
     assert report.sections[6].body.endswith("(五)其他报告事项\n无。")
     assert report.values == {}
-    assert report.warnings == MISSING_TABLE_WARNINGS
+    assert report.warnings[1:] == MISSING_TABLE_WARNINGS
 
 
-def test_seed_001_garbled_spots_are_left_as_they_are():
-    """The mojibake of seed 001 (日??己吮戎?) is kept, not crashed on."""
+def test_seed_001_garbled_spots_are_kept_and_named():
+    """The mojibake of seed 001 (日??己吮戎?) is kept as printed and named for the editor."""
     report = parsed("001")
     assert "日??己吮戎?" in report.sections[1].body
+    assert report.warnings[0].startswith("正文有 3 处汉字变成了问号(如“,加大日??己吮戎?”)")
+
+
+def test_a_few_broken_bytes_in_utf8_are_replaced_and_named():
+    """A cut UTF-8 file is still read as UTF-8; the lost bytes show as � and are counted in a warning."""
+    text = "清镇市人民政府办公室2023年政府信息公开工作年度报告\n一、总体情况\n" + "认真落实《条例》各项规定。" * 20
+    data = text.encode("utf-8")
+    damaged = data[:60] + b"\xff" + data[60:]
+    report = parse_text(damaged)
+    assert report.region_code == "520181"
+    assert any(w.startswith("正文有") and "无法识别的字符" in w for w in report.warnings)
+
+
+def test_utf8_read_as_latin1_is_named():
+    """年度报告 turned into å¹´åº¦æ¥å by a wrong conversion is flagged, not imported silently."""
+    garbled = "清镇市2023年度报告".encode("utf-8").decode("latin-1")
+    report = parse_text(("清镇市人民政府办公室2023年政府信息公开工作年度报告\n一、总体情况\n" + garbled).encode("utf-8"))
+    assert any("乱码" in w for w in report.warnings)
 
 
 # --- Seed 002: 湛江市 2015 work plan -------------------------------------------------------------
