@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
+from django.utils.html import format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -119,7 +120,7 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
     search_fields = ("title", "publisher__name")
     list_select_related = ("region", "publisher")
     autocomplete_fields = ("publisher", "region")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "import_warnings_list")
     date_hierarchy = "published_on"
     inlines = (SectionInline, FreeTableInline)
     actions = ("publish_reports", "withdraw_reports")
@@ -146,8 +147,15 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
                 )
             },
         ),
+        ("导入提示", {"fields": ("import_warnings_list",)}),
         ("记录", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)}),
     )
+
+    @admin.display(description="导入时的提示")
+    def import_warnings_list(self, obj):
+        if not obj or not obj.import_warnings:
+            return "无"
+        return format_html_join("", "<p>• {}</p>", ((w,) for w in obj.import_warnings))
 
     @admin.display(description="所属地区", ordering="region__code")
     def region_name(self, obj):

@@ -97,6 +97,9 @@ class Report(models.Model):
     # Title and all section text, kept for keyword search (see reports/search.py).
     search_text = models.TextField("检索文本", blank=True, editable=False)
     checks_failed = models.PositiveSmallIntegerField("未通过的校验", default=0, editable=False)
+    # What the importer could not read or was unsure of (cells not read, garbled text, no 发布日期 …),
+    # kept for the editor until the report is checked.
+    import_warnings = models.JSONField("导入提示", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -99,6 +99,7 @@ def report_import(
         published_on=parsed.published_on,
         source_url=source_url,
         status=ReportStatus.DRAFT,
+        import_warnings=list(parsed.warnings),
     )
     try:
         # Publisher and region are the rows just fetched or created above, so checking that they

@@ -241,3 +241,19 @@ def test_rule_warnings_are_shown_for_any_kind_of_report(admin_client, make_repor
     assert "申请表: 本年新收+上年结转" in response.content.decode()
     report.refresh_from_db()
     assert report.checks_failed == 0
+
+
+def test_import_warnings_stay_with_the_report_for_the_editor(admin_client):
+    """What the importer was unsure of is shown on the report's edit page, not only in the preview."""
+    import io
+
+    from django.core.management import call_command
+
+    from reports.importers.text import PUBLISHED_ON_UNKNOWN
+    from reports.tests.conftest import seed
+
+    call_command("import_reports", str(seed("004")), stdout=io.StringIO())
+    report = Report.objects.get()
+    assert report.import_warnings == [PUBLISHED_ON_UNKNOWN]
+    html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert "导入时的提示" in html and "未注明发布日期" in html
