@@ -14,7 +14,7 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
-from reports.importers.grids import GridCell, RawTable, join_cell_parts
+from reports.importers.grids import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, GridCell, RawTable, join_cell_parts, too_large
 from reports.importers.normalize import normalize_text
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import KINDS, parse_lines
@@ -81,10 +81,15 @@ def _table_grid(tbl) -> list[list[tuple[str, tuple[int, int] | None]]]:
     """The table as rows of (text, origin) per grid column, merges expanded."""
     rows: list[dict[int, tuple[str, tuple[int, int]]]] = []
     for r, tr in enumerate(tbl.iterchildren(_TR)):
+        if r >= MAX_TABLE_ROWS:
+            raise too_large()
         slots: dict[int, tuple[str, tuple[int, int]]] = {}
-        column = _int_attr(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+        column = max(0, _int_attr(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0))
         for tc in tr.iterchildren(_TC):
-            span = max(1, min(_int_attr(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1), 64))
+            span = max(1, _int_attr(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
+            # Spans are whatever the file declares (gridBefore=1000000): checked before use.
+            if column + span > MAX_TABLE_COLUMNS:
+                raise too_large()
             vmerge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             above = rows[-1].get(column) if rows else None
             if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue") and above is not None:

@@ -30,6 +30,7 @@ from reports.importers.normalize import (
     label_key,
     strip_numbering,
 )
+from reports.importers.parsed import UnreadableDocument
 
 # --- Real tables: a grid of cells with rowspan/colspan expanded ---------------------------------
 
@@ -54,10 +55,32 @@ class RawTable:
     caption: str = ""
 
 
+# Bounds on any table a document declares, checked before anything is allocated: the standard
+# tables have 3-15 columns and 30 rows; a 附表 may be longer, but not this.
+MAX_TABLE_ROWS = 2000
+MAX_TABLE_COLUMNS = 64
+MAX_GRID_SLOTS = 100_000
+TABLE_TOO_LARGE = "表格过大或合并单元格的跨度异常(超过 {rows} 行、{columns} 列或 {slots} 格),无法读取"
+
+
+def too_large() -> UnreadableDocument:
+    return UnreadableDocument(
+        TABLE_TOO_LARGE.format(rows=MAX_TABLE_ROWS, columns=MAX_TABLE_COLUMNS, slots=MAX_GRID_SLOTS)
+    )
+
+
 def expand_spans(rows: Sequence[Sequence[tuple[str, int, int]]]) -> Grid:
-    """Rows of (text, rowspan, colspan), as HTML writes them, into a rectangular grid."""
+    """Rows of (text, rowspan, colspan), as HTML writes them, into a rectangular grid.
+
+    The work is bounded by the grid's size, whatever spans the document declares: a table beyond
+    :data:`MAX_TABLE_ROWS` rows, :data:`MAX_TABLE_COLUMNS` columns or :data:`MAX_GRID_SLOTS` slots
+    is refused (UnreadableDocument).
+    """
     slots: dict[tuple[int, int], GridCell] = {}
     height = len(rows)
+    if height > MAX_TABLE_ROWS:
+        raise too_large()
+    work = 0
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan in row:
@@ -65,7 +88,10 @@ def expand_spans(rows: Sequence[Sequence[tuple[str, int, int]]]) -> Grid:
                 c += 1
             # rowspan="0" means "to the end of the table"; absurd spans are cut to the table.
             rowspan = height - r if rowspan <= 0 else min(rowspan, height - r)
-            colspan = max(1, min(colspan, 64))
+            colspan = max(1, min(colspan, MAX_TABLE_COLUMNS))
+            work += rowspan * colspan
+            if work > MAX_GRID_SLOTS or c + colspan > MAX_TABLE_COLUMNS:
+                raise too_large()
             cell = GridCell(text, (r, c))
             for dr in range(rowspan):
                 for dc in range(colspan):

@@ -146,3 +146,18 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_reading():
         parse_document("bomb.docx", buffer.getvalue(), max_bytes=MAX)
     with pytest.raises(UnreadableDocument, match="超过上限"):
         parse_document("bomb.docx", buffer.getvalue(), max_bytes=1024 * 1024)
+
+
+def test_absurd_spans_are_refused_before_anything_is_allocated():
+    """gridBefore=1000000 in a Word table: refused by name, not 1.4 GB of padding."""
+    source = (FIXTURES / "seed004.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(source)) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = xml.replace("<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="1000000"/></w:trPr>', 1).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(UnreadableDocument, match="表格过大或合并单元格的跨度异常"):
+        parse_document("huge.docx", out.getvalue(), max_bytes=20 << 20)

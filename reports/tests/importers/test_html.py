@@ -202,3 +202,15 @@ def test_script_and_attributes_are_dropped_escaped_text_kept():
     text = "\n".join(s.body for s in report.sections)
     assert "alert(1)" not in text and "alert(2)" not in text and "onerror" not in text
     assert "<script>alert(3)</script>" in text  # the page showed this as text
+
+
+def test_absurd_spans_in_a_web_page_are_refused():
+    """rowspan=0 colspan=64 on every row of a long table: refused by name, not gigabytes of grid."""
+    rows = "".join("<tr><td rowspan='0' colspan='64'>1</td><td>2</td></tr>" for _ in range(1500))
+    prose = "<p>2021年,乐至县人民政府认真贯彻落实《中华人民共和国政府信息公开条例》,全面推进政务公开工作。</p>" * 3
+    page = (
+        "<html><body><h1>乐至县2021年政府信息公开工作年度报告</h1><div>"
+        f"<p>一、总体情况</p>{prose}<table>{rows}</table></div></body></html>"
+    )
+    with pytest.raises(UnreadableDocument, match="表格过大或合并单元格的跨度异常"):
+        parse_document("huge.html", page.encode(), max_bytes=20 << 20)
