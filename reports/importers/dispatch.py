@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from reports.importers.archive import ZIP_MAGIC, Member, iter_zip
+from reports.importers.office import OFFICE_SUFFIXES  # read through LibreOffice
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
@@ -18,7 +19,7 @@ DOCX_SUFFIXES = {".docx"}
 PDF_SUFFIXES = {".pdf"}
 ARCHIVE_SUFFIXES = {".zip"}
 # Documents, one report each.
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
 # What may be uploaded or named on the command line: documents and zips of documents.
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES
 # An archive (or a .docx, itself a zip) may inflate to this many times the upload limit.
@@ -34,20 +35,21 @@ def _shown_suffixes() -> str:
 
 
 def sniff(filename: str, data: bytes) -> str:
-    """What a file is: ``text``, ``html``, ``docx``, ``pdf`` or ``zip``; UnreadableDocument for what cannot be read."""
-    from reports.importers.docx import OLE_MAGIC
+    """What a file is: ``text``, ``html``, ``docx``, ``pdf``, ``office`` (for LibreOffice) or ``zip``;
+    UnreadableDocument for what cannot be read."""
     from reports.importers.html import looks_like_html
+    from reports.importers.office import is_office
     from reports.importers.pdf import PDF_MAGIC
 
     suffix = PurePath(filename).suffix.lower()
+    if is_office(data):  # before zips: an OpenDocument file is a zip too
+        return "office"
     if data.startswith(ZIP_MAGIC):
         if suffix in DOCX_SUFFIXES or b"word/document.xml" in data[:65536] or b"[Content_Types].xml" in data[:512]:
             return "docx" if suffix not in ARCHIVE_SUFFIXES else "zip"
         return "zip"
     if suffix in ARCHIVE_SUFFIXES:
         raise UnreadableDocument("不是有效的 zip 压缩包")
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableDocument("这是旧版 Office 文档(.doc 等),请在 Word 中另存为 .docx 后再导入")
     if data.startswith(PDF_MAGIC):
         return "pdf"
     if suffix in PDF_SUFFIXES:
@@ -81,6 +83,13 @@ def parse_document(
         raise UnreadableDocument("这是压缩包:请用批量导入(每个文件一份报告)")
     from reports.importers.text import note_missing_publication_date
 
+    if kind_of_file == "office":
+        from reports.importers.office import convert
+
+        kind_of_file, data = convert(filename, data)
+        converted_from = PurePath(filename).suffix.lower().lstrip(".") or "office"
+    else:
+        converted_from = ""
     if kind_of_file == "docx":
         from reports.importers.docx import parse_docx
 
@@ -97,7 +106,7 @@ def parse_document(
         from reports.importers.text import parse_text
 
         report = parse_text(data, **options)
-    report.source_format = kind_of_file
+    report.source_format = converted_from or kind_of_file
     note_missing_publication_date(report)
     return report
 

@@ -19,8 +19,6 @@ from reports.importers.normalize import normalize_text
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import KINDS, parse_lines
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls: the old binary Office formats
-
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _T, _TAB, _BR, _CR = (qn(t) for t in ("w:t", "w:tab", "w:br", "w:cr"))
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -148,8 +146,6 @@ def parse_docx(
         raise UnreadableDocument(f"未知的文档类型: {kind}")
     if not data:
         raise UnreadableDocument("文件为空")
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableDocument("这是旧版 Word 文档(.doc),请在 Word 中另存为 .docx 后再导入")
     if not data.startswith(ZIP_MAGIC):
         raise UnreadableDocument("不是有效的 Word 文档(.docx)")
     body = _document_body(data, max_inflated)

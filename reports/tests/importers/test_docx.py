@@ -124,8 +124,9 @@ def test_label_and_numbers_on_one_line_in_a_paragraph():
         assert [report.values[("review_litigation", row, c)] for c in fmt.REVIEW_OUTCOMES + ("total",)] == numbers
 
 
-def test_old_word_format_is_refused_with_advice():
-    with pytest.raises(UnreadableDocument, match=r"旧版 .*另存为 \.docx"):
+def test_an_old_word_binary_named_docx_goes_to_libreoffice():
+    """The bytes decide: an Office binary called .docx is converted (and a broken one named as such)."""
+    with pytest.raises(UnreadableDocument, match="LibreOffice 无法打开"):
         parse_document("report.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, max_bytes=MAX)
 
 

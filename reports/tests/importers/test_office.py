@@ -1,0 +1,71 @@
+"""Old and other office formats read through LibreOffice (reports/importers/office.py)."""
+
+import subprocess
+
+import pytest
+
+from reports.importers import office
+from reports.importers.dispatch import parse_document
+from reports.importers.parsed import UnreadableDocument
+from reports.tests.conftest import FIXTURES
+
+MAX = 20 << 20
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """seed004.docx saved by LibreOffice as .doc, .odt and .rtf (as an office would have them)."""
+    folder = tmp_path_factory.mktemp("office")
+    source = folder / "seed004.docx"
+    source.write_bytes((FIXTURES / "seed004.docx").read_bytes())
+    profile = (folder / "profile").as_uri()
+    out = {}
+    for fmt in ("doc", "odt", "rtf"):
+        subprocess.run(  # noqa: S603
+            [office.soffice(), "--headless", f"-env:UserInstallation={profile}", "--convert-to", fmt,
+             "--outdir", str(folder), str(source)],
+            check=True, capture_output=True, timeout=120,
+        )
+        out[fmt] = (folder / f"seed004.{fmt}").read_bytes()
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return parse_document("seed004.docx", (FIXTURES / "seed004.docx").read_bytes(), max_bytes=MAX)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("seed004.doc", "doc"), ("seed004.odt", "odt"), ("seed004.rtf", "rtf"),
+                                            ("seed004.wps", "doc")])
+def test_old_office_files_read_like_the_word_document(converted, reference, name, fmt):
+    """.doc, .wps (a Word binary under Kingsoft's name), .odt and .rtf give the .docx's report exactly."""
+    report = parse_document(name, converted[fmt], max_bytes=MAX)
+    assert (report.region_code, report.year, report.title) == (reference.region_code, reference.year, reference.title)
+    assert report.values == reference.values and len(report.values) == 200
+    assert [s.heading for s in report.sections] == [s.heading for s in reference.sections]
+    assert report.source_format == name.rsplit(".", 1)[1]
+
+
+def test_a_broken_office_file_is_named(converted):
+    """An Office binary LibreOffice cannot open gets a message, not a crash."""
+    with pytest.raises(UnreadableDocument, match="LibreOffice 无法打开"):
+        parse_document("broken.doc", office.OLE_MAGIC + b"\x00" * 2000, max_bytes=MAX)
+
+
+def test_without_libreoffice_the_message_says_what_to_do(monkeypatch, converted):
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    with pytest.raises(UnreadableDocument, match="服务器未安装 LibreOffice.*另存为 .docx"):
+        parse_document("seed004.doc", converted["doc"], max_bytes=MAX)
+
+
+def test_a_conversion_that_hangs_is_stopped(monkeypatch, tmp_path, converted):
+    """The time limit kills the converter's whole process group and names the cause."""
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 30 &\nsleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(office, "soffice", lambda: str(hanging))
+    monkeypatch.setattr(office, "TIMEOUT_SECONDS", 1)
+    with pytest.raises(UnreadableDocument, match="超时"):
+        parse_document("seed004.doc", converted["doc"], max_bytes=MAX)
+    left = subprocess.run(["pgrep", "-f", str(hanging)], capture_output=True)  # noqa: S603, S607
+    assert left.returncode == 1  # nothing of the converter is left running
