@@ -17,11 +17,13 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
 PDF_SUFFIXES = {".pdf"}
+# OFD (GB/T 33190), the national fixed-layout format: named and refused (no reliable reader exists).
+OFD_SUFFIXES = {".ofd"}
 ARCHIVE_SUFFIXES = {".zip"}
 # Documents, one report each.
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
 # What may be uploaded or named on the command line: documents and zips of documents.
-UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES | OFD_SUFFIXES
 # An archive (or a .docx, itself a zip) may inflate to this many times the upload limit.
 INFLATE_FACTOR = 10
 
@@ -44,6 +46,8 @@ def sniff(filename: str, data: bytes) -> str:
     suffix = PurePath(filename).suffix.lower()
     if is_office(data):  # before zips: an OpenDocument file is a zip too
         return "office"
+    if suffix in OFD_SUFFIXES or (data.startswith(ZIP_MAGIC) and b"OFD.xml" in data[:4096]):
+        raise UnreadableDocument("这是 OFD 版式文件,暂不能读取:请上传同一报告的 PDF、Word 或网页版本")
     if data.startswith(ZIP_MAGIC):
         if suffix in DOCX_SUFFIXES or b"word/document.xml" in data[:65536] or b"[Content_Types].xml" in data[:512]:
             return "docx" if suffix not in ARCHIVE_SUFFIXES else "zip"

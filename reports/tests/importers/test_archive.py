@@ -82,3 +82,12 @@ def test_broken_zips_are_named(data, message):
     with pytest.raises(UnreadableDocument, match=message):
         for member in iter_documents("x.zip", data, max_bytes=MAX):
             parse_document(member.name, member.data, max_bytes=MAX)
+
+
+def test_ofd_files_are_named_and_refused():
+    """OFD (GB/T 33190) is a zip with OFD.xml: not mistaken for an archive, refused with advice."""
+    data = make_zip({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<x/>"})
+    with pytest.raises(UnreadableDocument, match="OFD 版式文件"):
+        parse_document("report.ofd", data, max_bytes=MAX)
+    with pytest.raises(UnreadableDocument, match="OFD 版式文件"):
+        parse_document("report.zip", data, max_bytes=MAX)
