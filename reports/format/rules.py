@@ -17,6 +17,7 @@ from reports.format.tables import (
     OUTCOME_ROWS,
     REVIEW_LITIGATION,
     REVIEW_OUTCOMES,
+    YEAR_RULES,
     tables_for,
 )
 from reports.format.values import Values, plain_number
@@ -37,7 +38,7 @@ class CheckResult:
         return {"rule": self.rule, "ok": self.ok, "detail": self.detail}
 
 
-RULES = {r.code: r for t in (APPLICATIONS_2021, REVIEW_LITIGATION) for r in t.rules}
+RULES = {r.code: r for r in (*APPLICATIONS_2021.rules, *REVIEW_LITIGATION.rules, *YEAR_RULES)}
 
 
 def _sum(values: Values, table: str, cells: Iterable[tuple[str, str]]) -> tuple[Decimal, bool]:
@@ -138,3 +139,47 @@ def failed_count(edition: str, values: Values) -> int:
 def checks_of_table(checks: Iterable[CheckResult], table_code: str) -> list[CheckResult]:
     """The results of the rules that belong to the table ``table_code``."""
     return [c for c in checks if RULES[c.rule].table == table_code]
+
+
+def check_across_years(previous: tuple[str, Values], current: tuple[str, Values]) -> list[CheckResult]:
+    """The rules between a report and the same body's report on the year before (``(edition, values)``
+    each). A rule is reported only where both reports filled the cells it compares."""
+    (prev_edition, prev), (edition, values) = previous, current
+    results: list[CheckResult] = []
+    app = tables_for(edition).get("applications")
+    if app is not None and "applications" in tables_for(prev_edition):
+        bad, details, compared = [], [], False
+        for column in app.columns:
+            now = values.get(("applications", "carried_over", column.code))
+            before = prev.get(("applications", "carried_forward", column.code))
+            if now is None or before is None:
+                continue
+            compared = True
+            if now != before:
+                bad.append(("applications", "carried_over", column.code))
+                details.append(f"{column.label}列: 本年 {plain_number(now)} ≠ 上年 {plain_number(before)}")
+        if compared:
+            detail = f"{app.short}: 上年结转与上一年度的结转下年度不符 ({'; '.join(details)})" if details else ""
+            results.append(CheckResult(YEAR_RULES[0].code, not details, detail, tuple(bad)))
+    proactive = tables_for(edition).get("proactive")
+    # Only the 2021 edition counts documents in force; the 2019 edition's columns are others.
+    if proactive is not None and proactive.has("rules", "in_force") and tables_for(prev_edition).get("proactive", proactive).has("rules", "in_force"):
+        bad, details, compared = [], [], False
+        for row in ("rules", "normative_documents"):
+            cells = [("proactive", row, c) for c in ("in_force", "issued", "repealed")]
+            now, issued, repealed = (values.get(c) for c in cells)
+            before = prev.get(("proactive", row, "in_force"))
+            if None in (now, issued, repealed, before):
+                continue
+            compared = True
+            if now != before + issued - repealed:
+                bad.append(("proactive", row, "in_force"))
+                label = proactive.row(row).label
+                details.append(
+                    f"{label}: 现行有效 {plain_number(now)} ≠ 上年 {plain_number(before)} + 制发 {plain_number(issued)}"
+                    f" − 废止 {plain_number(repealed)}"
+                )
+        if compared:
+            detail = f"{proactive.short}: 现行有效件数与上年不衔接 ({'; '.join(details)})" if details else ""
+            results.append(CheckResult(YEAR_RULES[1].code, not details, detail, tuple(bad)))
+    return results

@@ -439,6 +439,20 @@ TABLES: dict[str, dict[str, Table]] = {
 }
 TABLE_CODES = ("proactive", "applications", "review_litigation")
 
+# Rules between a body's report and its report on the year before (FORMAT.md: 跨年度的勾稽关系).
+YEAR_RULES = (
+    Rule(
+        "applications.carried_over_last_year",
+        "applications",
+        "本年“上年结转” = 上一年度报告的“结转下年度继续办理”",
+    ),
+    Rule(
+        "proactive.in_force_last_year",
+        "proactive",
+        "本年现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+    ),
+)
+
 
 def tables_for(edition: str) -> dict[str, Table]:
     """The standard tables of an edition (none for 2008)."""
@@ -561,6 +575,7 @@ __all__ = [
     "REVIEW_LITIGATION",
     "TABLES",
     "TABLE_CODES",
+    "YEAR_RULES",
     "tables_for",
     "all_codes",
     "plain_label",

@@ -69,10 +69,24 @@ class ReportPage:
     tables: list[RenderedTable] = field(default_factory=list)
     checks: list[fmt.CheckResult] = field(default_factory=list)
     base_url: str = ""  # ``https://host`` for absolute links in files; "" on pages
+    # Rules against the same body's report on the year before (上年结转, 现行有效件数); only the page's.
+    year_checks: list[fmt.CheckResult] = field(default_factory=list)
 
     def __post_init__(self):
         if not self.tables and not self.checks:
             self.tables, self.checks = rendered_tables(self.report, self.values)
+
+    def add_year_checks(self, checks: list[fmt.CheckResult]) -> None:
+        """Show the rules across years with the tables they concern (and mark the cells they name)."""
+        self.year_checks = checks
+        for t in self.tables:
+            mine = fmt.checks_of_table(checks, t.table.code)
+            t.checks = [*t.checks, *mine]
+            t.bad_cells |= {(r, c) for ch in mine for (_, r, c) in ch.cells}
+
+    @property
+    def failed_year_checks(self) -> list[fmt.CheckResult]:
+        return [c for c in self.year_checks if not c.ok]
 
     @property
     def page_url(self) -> str:
@@ -117,7 +131,27 @@ def report_page(*, pk: int, preview: bool = False, base_url: str = "") -> Report
     report = qs.select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
     if report is None:
         return None
-    return report_pages([report], base_url=base_url)[0]
+    page = report_pages([report], base_url=base_url)[0]
+    previous = previous_year_values(report)
+    if previous is not None:
+        page.add_year_checks(fmt.check_across_years(previous, (report.edition, page.values)))
+    return page
+
+
+def previous_year_values(report: Report) -> tuple[str, dict] | None:
+    """(edition, numbers) of the same body's published annual report on the year before, if any."""
+    if report.kind != ReportKind.ANNUAL_REPORT or report.year is None:
+        return None
+    previous = (
+        Report.objects.published()
+        .annual()
+        .filter(publisher_id=report.publisher_id, year=report.year - 1)
+        .values_list("pk", "edition")
+        .first()
+    )
+    if previous is None:
+        return None
+    return previous[1], TableCell.objects.filter(report_id=previous[0]).values_dict()
 
 
 def report_example_id() -> int | None:

@@ -186,6 +186,7 @@ def api_docs(request):
             "example_id": example or 1,
             "editions": format_reference(),
             "amount": fmt.AMOUNT,
+            "year_rules": fmt.YEAR_RULES,
             "kinds": ReportKind.choices,
             "formats": FORMATS,
             "bulk_formats": BULK_FORMATS,

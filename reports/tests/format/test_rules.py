@@ -57,3 +57,26 @@ def test_value_errors_name_the_cell_and_every_problem():
     assert fmt.value_errors(fmt.EDITION_2021, {("applications", "nope", "total"): Decimal(1)}) == [
         "applications.nope.total 不是2021年版格式(2021年度起)中的表格项"
     ]
+
+
+def test_rules_across_years_compare_with_the_year_before():
+    """上年结转 must be last year's 结转下年度; 现行有效 must follow from last year's, 制发 and 废止."""
+    last = {("applications", "carried_forward", "natural_person"): Decimal(3)}
+    last[("proactive", "rules", "in_force")] = Decimal(10)
+    now = {("applications", "carried_over", "natural_person"): Decimal(3)}
+    now.update({("proactive", "rules", c): Decimal(v) for c, v in (("in_force", 11), ("issued", 2), ("repealed", 1))})
+    results = fmt.check_across_years((fmt.EDITION_2021, last), (fmt.EDITION_2021, now))
+    assert [(r.rule, r.ok) for r in results] == [
+        ("applications.carried_over_last_year", True),
+        ("proactive.in_force_last_year", True),
+    ]
+    now[("applications", "carried_over", "natural_person")] = Decimal(5)
+    now[("proactive", "rules", "in_force")] = Decimal(12)
+    carried, in_force = fmt.check_across_years((fmt.EDITION_2021, last), (fmt.EDITION_2021, now))
+    assert not carried.ok and "自然人列: 本年 5 ≠ 上年 3" in carried.detail
+    assert not in_force.ok and "规章: 现行有效 12 ≠ 上年 10 + 制发 2 − 废止 1" in in_force.detail
+    # Nothing to compare: no rule is reported; a 2019-edition year before has no 现行有效件数.
+    assert fmt.check_across_years((fmt.EDITION_2021, {}), (fmt.EDITION_2021, now)) == []
+    assert [r.rule for r in fmt.check_across_years((fmt.EDITION_2019, last), (fmt.EDITION_2021, now))] == [
+        "applications.carried_over_last_year"
+    ]

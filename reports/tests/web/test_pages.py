@@ -227,3 +227,11 @@ def test_year_range_filter_for_links_from_the_statistics(client, make_report):
     assert "年度范围:2020—2023" in response.content.decode()
     bad = client.get("/reports/?year_from=20x0")
     assert bad.status_code == 200 and "起始年度" in " ".join(bad.context["errors"])
+
+
+def test_report_page_names_breaks_with_last_years_report(client, make_report):
+    """A body's 上年结转 that is not its previous report's 结转下年度 is named on the page, as printed."""
+    make_report(year=2022, values={("applications", "carried_forward", "natural_person"): Decimal(3)})
+    report = make_report(year=2023, values={("applications", "carried_over", "natural_person"): Decimal(5)})
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "与上年报告不衔接" in html and "自然人列: 本年 5 ≠ 上年 3" in html
