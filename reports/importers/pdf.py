@@ -92,7 +92,24 @@ def parse_pdf(
         raise UnreadableDocument("PDF 中没有可读的正文")
     report = parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code, raw_tables=raw_tables)
     report.source_format = "pdf"
+    _flag_tables_without_rules(report, raw_tables)
     return report
+
+
+def _flag_tables_without_rules(report: ParsedReport, raw_tables: list[RawTable]) -> None:
+    """A table printed without ruling lines is read from the order of its words, where a wrapped label
+    or an empty cell can move a number to a neighbouring cell: every such table is flagged."""
+    from reports import format as fmt
+    from reports.importers.cells import table_name
+    from reports.importers.text import sort_tables
+
+    ruled, _ = sort_tables(raw_tables)
+    tables = fmt.tables_for(report.edition)
+    for code in sorted({c[0] for c, v in report.values.items() if v is not None} - set(ruled)):
+        if code in tables:
+            report.warnings.append(
+                f"{table_name(tables[code])}在 PDF 中没有表格线,数字是按文字顺序读取的,请逐格对照原文核对"
+            )
 
 
 def _open(data: bytes):

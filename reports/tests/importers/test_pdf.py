@@ -127,3 +127,16 @@ def test_a_pdf_named_otherwise_is_read_as_pdf_and_a_non_pdf_named_pdf_is_refused
     assert _read("report.txt", (REAL / "huaian-2024.pdf").read_bytes()).region_code == "320800"
     with pytest.raises(UnreadableDocument, match="不是有效的 PDF 文件"):
         _read("report.pdf", "淮安市人民政府2024年政府信息公开工作年度报告".encode())
+
+
+def test_a_pdf_table_without_ruling_lines_is_flagged_for_checking():
+    """Without ruling lines a number may land in a neighbour's cell: the table is named for the editor."""
+    from weasyprint import HTML
+
+    from reports.tests.layouts import document, sample_values
+
+    page = document(fmt.EDITION_2021, sample_values(fmt.EDITION_2021), "html", year=2022).decode()
+    page = page.replace("border='1'", "").replace("<head>", "<head><style>td{border:none}</style>")
+    report = _read("borderless.pdf", HTML(string=page).write_pdf())
+    assert report.region_code == "512022"
+    assert any("在 PDF 中没有表格线" in w for w in report.warnings)
