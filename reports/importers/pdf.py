@@ -40,6 +40,8 @@ _PAGE_NUMBER = re.compile(
 )
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D)")
 _DIGITS = re.compile(r"\d+")
+# A glyph the font maps to no character: pdfminer writes (cid:123); private-use code points likewise.
+_UNMAPPED = re.compile(r"^(?:\(cid:\d+\)|[\ue000-\uf8ff\ufffd])$")
 # Spaces the text extraction puts where glyphs of two fonts meet (2024 年, 第 711 号, 结 果): Chinese
 # text has none between a Chinese character and anything else.
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -140,7 +142,7 @@ def _read_pages(data: bytes) -> list:
     pdf = _open(data)
     try:
         pages = []
-        chars = 0
+        chars = unmapped = 0
         for number, page in enumerate(pdf.pages):
             try:
                 tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
@@ -156,11 +158,14 @@ def _read_pages(data: bytes) -> list:
             except Exception as exc:  # noqa: BLE001 - a damaged page stream
                 raise UnreadableDocument(f"PDF 第 {number + 1} 页无法读取({type(exc).__name__})") from None
             chars += len(page.chars)
+            unmapped += sum(1 for c in page.chars if _UNMAPPED.match(c["text"]))
             pages.append((lines, grids, page.width))
     finally:
         pdf.close()
     if chars < MIN_CHARS_PER_PAGE * len(pages):
         raise UnreadableDocument("这是扫描件 PDF(没有文字层),暂不能识别:请上传带文字的 PDF、Word 或网页版本")
+    if unmapped > chars * 0.3:
+        raise UnreadableDocument("PDF 的文字无法提取(字体缺少字符编码表,读出来是乱码):请上传 Word、网页或另存的 PDF 版本")
     repeated = _repeated_margins([lines for lines, _, _ in pages])
     out: list = []
     carry = False  # the last paragraph ran to the right margin at the foot of its page
