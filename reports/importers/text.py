@@ -88,7 +88,8 @@ def looks_like_organ(text: str) -> bool:
 _TITLE_WORDS = re.compile(r"报告|年报|要点|通知|指南|办法|方案|意见|规定|决定|公告|目录|制度|计划")
 _SENTENCE_PUNCT = re.compile(r"[,,。;;:]")
 _PUBLISHED = re.compile(
-    r"现(?:予)?公布[《<〈]?(?P<pub>[^。《》<>〈〉]{0,40}?)(?P<year>\d{4})\s*年度?(?P<rest>[^。《》<>〈〉]{0,30}?年度报告)"
+    r"现(?:予)?公布[《<〈]?(?P<pub>[^。《》<>〈〉]{0,40}?)(?P<year>\d{4})\s*年度?"
+    r"(?P<rest>[^。《》<>〈〉]{0,30}?(?:年度报告|工作报告))"
 )
 _HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<text>\S.{0,39})$")
 
@@ -142,7 +143,9 @@ def detect_kind(title: str, opening: str, headings: Iterable[str] = ()) -> str:
     return ANNUAL_REPORT if hits >= 3 else OTHER
 
 
-_STATISTICAL_PERIOD = re.compile(r"统计(?:时限|期限|时间)[^。\d]{0,6}(\d{4})年1月1日(?:起)?至(\d{4})年12月31日")
+_STATISTICAL_PERIOD = re.compile(
+    r"统计(?:时限|期限|时间|期)[^。\d]{0,6}(\d{4})年1月1日(?:起)?(?:至|到|-|—)(?:(\d{4})年)?12月31日"
+)
 _OPENING_YEAR = re.compile(r"^(\d{4})\s*年度?[,,、]")
 
 
@@ -154,7 +157,7 @@ def detect_year(title: str, text: str, lines: Sequence[str] = ()) -> int | None:
     m = _PUBLISHED.search(text[:1000])
     candidates.append(int(m["year"]) if m else None)
     m = _STATISTICAL_PERIOD.search(compact(text))
-    candidates.append(int(m.group(1)) if m and m.group(1) == m.group(2) else None)
+    candidates.append(int(m.group(1)) if m and m.group(2) in (None, m.group(1)) else None)
     m = next((m for line in lines[:40] if (m := _OPENING_YEAR.match(line))), None)
     candidates.append(int(m.group(1)) if m else None)
     return next((y for y in candidates if plausible_year(y)), None)
@@ -198,7 +201,9 @@ def publisher_from_title(title: str) -> str:
 
 def publisher_from_place(title: str) -> str:
     """乐至县2021年…年度报告: a title that opens with a place and no body is that place's 人民政府."""
-    m = re.match(r"^(.{2,30}?)(?:\d{4}\s*年|关于)", title)
+    m = re.match(r"^(.{2,30}?)(?:\d{4}\s*年|关于)", title) or re.match(
+        r"^\d{4}\s*年度?(.{2,30}?)(?:政府信息公开|政务公开)", title
+    )
     if not m or not _TITLE_WORDS.search(title):
         return ""
     place = m.group(1)
@@ -476,10 +481,24 @@ def parse_text(
     if kind is not None and kind not in KINDS:
         raise UnreadableDocument(f"未知的文档类型: {kind}")
     text = normalize_text(decode_bytes(data))
-    lines = [line for line in text.split("\n") if line]
+    lines = drop_page_chrome([line for line in text.split("\n") if line])
     if not lines:
         raise UnreadableDocument("文件为空")
     return parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code)
+
+
+# What a portal page around an article adds when its text is copied: breadcrumbs, font-size and
+# print buttons, share links. Only the first and last few lines are looked at.
+_CHROME = re.compile(
+    r"^(?:(?:当前位置|您(?:现在)?的位置|所在位置)\s*[::].*|.*(?:\s[>»›]\s.*){2,}|字号[::].*|【?(?:打印|关闭|收藏)"
+    r"(?:本页|窗口)?】?(?:\s*【?(?:打印|关闭|收藏)(?:本页|窗口)?】?)*|分享到[::].*|浏览次数[::].*)$"
+)
+
+
+def drop_page_chrome(lines: list[str]) -> list[str]:
+    """The lines without a copied page's breadcrumb, font-size, print and share lines at either end."""
+    edge = 5
+    return [line for i, line in enumerate(lines) if not (_CHROME.match(line) and (i < edge or i >= len(lines) - edge))]
 
 
 def parse_lines(

@@ -567,3 +567,29 @@ def test_region_and_body_are_found_where_a_reader_finds_them(title, body, region
     text = f"{title}\n{body or '2022年,我们认真落实《条例》。'}\n一、总体情况\n认真落实。\n"
     report = parse_text(text.encode())
     assert (report.region_code, report.publisher) == (region, publisher)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "year", "publisher"),
+    [
+        (  # a portal page copied with its breadcrumb and font-size line
+            "当前位置: 首页 > 政府信息公开 > 年度报告\n洋县人民政府2023年政府信息公开工作年度报告\n字号:大 中 小\n"
+            "本报告所列数据的统计时限为2023年1月1日起至2023年12月31日止。\n一、总体情况\n认真落实。\n",
+            "610723", 2023, "洋县人民政府",
+        ),
+        (  # no title: the opening sentence says what is published; the period leaves out the second year
+            "根据《中华人民共和国政府信息公开条例》,现公布城固县人民政府2022年度政府信息公开工作报告。"
+            "本报告所列数据统计时限为2022年1月1日至12月31日。\n一、总体情况\n认真落实。\n",
+            "610722", 2022, "城固县人民政府",
+        ),
+        (  # the year before the place
+            "2021年杭州市政府信息公开工作年度报告\n本年度报告根据《条例》的要求编制。\n一、总体情况\n认真落实。\n",
+            "330100", 2021, "杭州市人民政府",
+        ),
+    ],
+)
+def test_openings_of_real_portal_pages(text, region, year, publisher):
+    """Breadcrumbs, year-first titles and 现公布…工作报告 openings as portals print them."""
+    report = parse_text(text.encode())
+    assert (report.region_code, report.year, report.publisher) == (region, year, publisher)
+    assert "当前位置" not in report.sections[0].body and "字号" not in report.sections[0].body
