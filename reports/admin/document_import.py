@@ -30,7 +30,19 @@ from reports.regions.names import region_index
 from reports.selectors.regions import region_find
 from reports.services import imports
 
-SOURCE_FORMATS = {"text": "文本", "html": "网页", "docx": "Word 文档"}
+SOURCE_FORMATS = {
+    "text": "文本",
+    "html": "网页",
+    "docx": "Word 文档",
+    "pdf": "PDF",
+    "doc": "Word 97-2003 文档(经 LibreOffice 转换)",
+    "wps": "WPS 文字文档(经 LibreOffice 转换)",
+    "rtf": "RTF 文档(经 LibreOffice 转换)",
+    "odt": "OpenDocument 文档(经 LibreOffice 转换)",
+    "xls": "Excel 97-2003 表格(经 LibreOffice 转换)",
+    "et": "WPS 表格(经 LibreOffice 转换)",
+    "ods": "OpenDocument 表格(经 LibreOffice 转换)",
+}
 
 
 # --- Forms ---------------------------------------------------------------------------------------

@@ -191,3 +191,15 @@ def test_page_markup_and_scripts_never_reach_the_public_page(admin_client, clien
     html = client.get(report.get_absolute_url()).content.decode()
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
     assert "<script>alert" not in html and "onclick" not in html and "onerror" not in html
+
+
+def test_a_pdf_is_previewed_and_imported_like_any_document(admin_client):
+    """The real 淮安市 PDF through the admin: preview names the format, region and year; confirm stores 200 numbers."""
+    data = (FIXTURES / "real" / "huaian-2024.pdf").read_bytes()
+    preview_url = upload(admin_client, ("huaian-2024.pdf", data))
+    response = admin_client.get(preview_url)
+    (p,) = response.context["previews"]
+    assert p.error == "" and p.source_label == "PDF" and p.region.code == "320800" and p.year == 2024
+    admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    report = Report.objects.get()
+    assert report.original_file.name.endswith(".pdf") and report.cells.count() == 200
