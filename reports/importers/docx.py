@@ -14,8 +14,7 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
-from reports.importers.grids import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, GridCell, RawTable, join_cell_parts, too_large
-from reports.importers.normalize import normalize_text
+from reports.importers.grids import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, join_cell_parts, normalised_document, too_large
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import KINDS, parse_lines
 
@@ -150,25 +149,8 @@ def parse_docx(
         raise UnreadableDocument("不是有效的 Word 文档(.docx)")
     body = _document_body(data, max_inflated)
 
-    lines: list[str] = []
-    tables: list[tuple[int, list[list[tuple[str, tuple[int, int] | None]]]]] = []
-    for el in _body_items(body):
-        if el.tag == _P:
-            lines.extend(_paragraph_text(el).split("\n"))
-        else:
-            grid = _table_grid(el)
-            if grid:
-                tables.append((len(lines), grid))
-
-    # One normalisation pass over all text (see html.py for why).
-    pieces = list(lines) + [text for _, grid in tables for row in grid for text, _ in row]
-    normalised = iter(normalize_text("\n".join(p.replace("\n", " ") for p in pieces)).split("\n"))
-    lines = [next(normalised) for _ in lines]
-    raw_tables = []
-    for position, grid in tables:
-        cells = [[GridCell(next(normalised), origin) for _, origin in row] for row in grid]
-        raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
-    lines = [line for line in lines if line]
+    items = (_paragraph_text(el) if el.tag == _P else _table_grid(el) for el in _body_items(body))
+    lines, raw_tables = normalised_document(items)
     if not lines and not raw_tables:
         raise UnreadableDocument("Word 文档中没有文字")
     if not lines:

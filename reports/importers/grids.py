@@ -343,3 +343,33 @@ def _group_of(texts: Sequence[str], table: fmt.Table) -> str | None:
     longest = max(len(r.path) for r in matches)
     best = [r for r in matches if len(r.path) == longest]
     return best[0].code if len(best) == 1 else None
+
+
+SlotGrid = list[list[tuple[str, "tuple[int, int] | None"]]]
+
+
+def normalised_document(items, *, clean=None) -> tuple[list[str], list[RawTable]]:
+    """Paragraph lines and table grids in reading order (``str`` or rows of (text, origin)) as the
+    normalised, non-empty lines and the :class:`RawTable` s placed between them.
+
+    All text goes through one normalisation pass (繁简, pinyin, width), so that a table's labels and
+    the paragraphs are read alike; ``clean`` first fixes what the source format adds (PDF spacing).
+    """
+    from reports.importers.normalize import normalize_text
+
+    lines: list[str] = []
+    tables: list[tuple[int, SlotGrid]] = []
+    for item in items:
+        if isinstance(item, str):
+            lines.extend(item.split("\n"))
+        elif item:
+            tables.append((len(lines), item))
+    pieces = lines + [text for _, grid in tables for row in grid for text, _ in row]
+    joined = "\n".join(p.replace("\n", " ") for p in pieces)
+    normalised = iter(normalize_text(clean(joined) if clean else joined).split("\n"))
+    lines = [next(normalised) for _ in lines]
+    raw_tables = []
+    for position, grid in tables:
+        cells = [[GridCell(next(normalised), origin) for _, origin in row] for row in grid]
+        raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
+    return [line for line in lines if line], raw_tables

@@ -27,8 +27,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from reports.importers.grids import GridCell, RawTable, join_cell_parts
-from reports.importers.normalize import normalize_text
+from reports.importers.grids import RawTable, join_cell_parts, normalised_document
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 PDF_MAGIC = b"%PDF"
@@ -72,24 +71,7 @@ def parse_pdf(
         raise UnreadableDocument(f"未知的文档类型: {kind}")
     if not data.startswith(PDF_MAGIC):
         raise UnreadableDocument("不是有效的 PDF 文件")
-    items = _read_pages(data)
-    lines: list[str] = []
-    tables: list[tuple[int, list[list[tuple[str, tuple[int, int] | None]]]]] = []
-    for item in items:
-        if isinstance(item, str):
-            lines.append(item)
-        else:
-            tables.append((len(lines), item))
-    # One normalisation pass over all text, as for Word documents.
-    pieces = lines + [text for _, grid in tables for row in grid for text, _ in row]
-    joined = _ARTIFACT_SPACE.sub("", "\n".join(p.replace("\n", " ") for p in pieces))
-    normalised = iter(normalize_text(joined).split("\n"))
-    lines = [next(normalised) for _ in lines]
-    raw_tables = []
-    for position, grid in tables:
-        cells = [[GridCell(next(normalised), origin) for _, origin in row] for row in grid]
-        raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
-    lines = [line for line in lines if line]
+    lines, raw_tables = normalised_document(_read_pages(data), clean=lambda text: _ARTIFACT_SPACE.sub("", text))
     if not lines:
         raise UnreadableDocument("PDF 中没有可读的正文")
     report = parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code, raw_tables=raw_tables)

@@ -209,10 +209,14 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
     undated = year_stats.filter(published_on=None).order_by("region_code", "report_id")
     board.undated = undated.count()
     total = late.count() + board.undated
-    rows = []
     # Undated reports first: on time or not is unknown, and nobody is counted on time by default.
-    for st in undated[:limit] if limit else undated:
+    shown = list(undated[:limit] if limit else undated)
+    remaining = max(limit - len(shown), 0) if limit else None
+    shown += list(late[:remaining] if remaining is not None else late)
+    rows = []
+    for st in shown:
         deadline = report_deadline(board.year, st.publisher.kind)
+        dated = st.published_on is not None
         rows.append(
             _report_row(
                 st,
@@ -221,24 +225,8 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
                 [
                     _text(st.publisher.get_kind_display()),
                     _text(f"{deadline:%Y-%m-%d}"),
-                    _text(UNDATED),
-                    Cell(),
-                ],
-            )
-        )
-    remaining = max(limit - len(rows), 0) if limit else None
-    for st in late[:remaining] if remaining is not None else late:
-        deadline = report_deadline(board.year, st.publisher.kind)
-        rows.append(
-            _report_row(
-                st,
-                tree,
-                board.code,
-                [
-                    _text(st.publisher.get_kind_display()),
-                    _text(f"{deadline:%Y-%m-%d}"),
-                    _text(f"{st.published_on:%Y-%m-%d}"),
-                    Cell(figure=Figure((st.published_on - deadline).days, 1, 0)),
+                    _text(f"{st.published_on:%Y-%m-%d}" if dated else UNDATED),
+                    Cell(figure=Figure((st.published_on - deadline).days, 1, 0)) if dated else Cell(),
                 ],
             )
         )
