@@ -268,7 +268,9 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
             continue
         index = match_row(line.labels, rows, position)
         if index is None:
-            result.warnings.append(f"{table_name(table)}中无法识别的行「{line.labels[-1]}」,其数字未读取")
+            # A line of label text alone is the wrapped end of the row label above (…另 / 行制作).
+            if any(parse_value(t) is not None for t, _ in line.values):
+                result.warnings.append(f"{table_name(table)}中无法识别的行「{line.labels[-1]}」,其数字未读取")
             continue
         row = rows[index]
         if row.code in seen:
