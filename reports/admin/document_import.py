@@ -27,7 +27,9 @@ from reports.importers import ParsedReport, UnreadableDocument
 from reports.importers.dispatch import UPLOAD_SUFFIXES, parse_document
 from reports.models import Region, Report, ReportKind
 from reports.regions.names import region_index
+from reports.selectors.editors import publisher_id_named
 from reports.selectors.regions import region_find
+from reports.selectors.reports import previous_year_values
 from reports.services import imports
 
 SOURCE_FORMATS = {
@@ -191,6 +193,10 @@ def build_preview(batch: Batch, index: int, document: dict, data=None) -> Previe
     )
     if preview.kind == ReportKind.ANNUAL_REPORT:
         preview.checks = fmt.check(preview.edition, parsed.values)
+        publisher_id = publisher_id_named(preview.publisher, code)
+        previous = previous_year_values(publisher_id=publisher_id, year=preview.year) if publisher_id else None
+        if previous is not None and preview.year:
+            preview.checks += fmt.check_across_years(previous, (preview.edition, parsed.values))
         bad = {cell for c in preview.checks if not c.ok for cell in c.cells}
         for table in fmt.tables_for(preview.edition).values():
             values = {(r, c): v for (t, r, c), v in parsed.values.items() if t == table.code}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from reports.models import Region, Report, TableCell
+from reports.models import Publisher, Region, Report, TableCell
 from reports.regions.codes import province_of
 
 
@@ -28,3 +28,10 @@ def reports_by_id(ids) -> dict[int, Report]:
 def reports_for_spreadsheet() -> QuerySet:
     """Every report with what its spreadsheet row shows."""
     return Report.objects.select_related("publisher", "region")
+
+
+def publisher_id_named(name: str, region_code: str | None) -> int | None:
+    """The id of the publisher called ``name`` in the region, if it is known."""
+    if not (name and region_code):
+        return None
+    return Publisher.objects.filter(name=name, region_id=region_code).values_list("pk", flat=True).first()

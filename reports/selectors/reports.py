@@ -132,20 +132,20 @@ def report_page(*, pk: int, preview: bool = False, base_url: str = "") -> Report
     if report is None:
         return None
     page = report_pages([report], base_url=base_url)[0]
-    previous = previous_year_values(report)
+    previous = None
+    if report.kind == ReportKind.ANNUAL_REPORT and report.year is not None:
+        previous = previous_year_values(publisher_id=report.publisher_id, year=report.year)
     if previous is not None:
         page.add_year_checks(fmt.check_across_years(previous, (report.edition, page.values)))
     return page
 
 
-def previous_year_values(report: Report) -> tuple[str, dict] | None:
-    """(edition, numbers) of the same body's published annual report on the year before, if any."""
-    if report.kind != ReportKind.ANNUAL_REPORT or report.year is None:
-        return None
+def previous_year_values(*, publisher_id: int, year: int) -> tuple[str, dict] | None:
+    """(edition, numbers) of the body's published annual report on the year before ``year``, if any."""
     previous = (
         Report.objects.published()
         .annual()
-        .filter(publisher_id=report.publisher_id, year=report.year - 1)
+        .filter(publisher_id=publisher_id, year=year - 1)
         .values_list("pk", "edition")
         .first()
     )

@@ -203,3 +203,18 @@ def test_a_pdf_is_previewed_and_imported_like_any_document(admin_client):
     admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
     report = Report.objects.get()
     assert report.original_file.name.endswith(".pdf") and report.cells.count() == 200
+
+
+def test_the_preview_names_breaks_with_last_years_report(admin_client, make_report):
+    """Importing 2023 when 2022 is published: 上年结转 is compared with last year's 结转下年度."""
+    from decimal import Decimal
+
+    make_report(
+        region="520181",
+        publisher="清镇市人民政府办公室",
+        year=2022,
+        values={("applications", "carried_forward", "natural_person"): Decimal(999)},
+    )
+    preview_url = upload(admin_client, ("004.txt", seed("004").read_bytes()))
+    html = admin_client.get(preview_url).content.decode()
+    assert "上年结转与上一年度的结转下年度不符" in html and "上年 999" in html
