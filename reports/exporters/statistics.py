@@ -26,6 +26,7 @@ SHEET_TITLES = {
     "children": "按下级地区",
     "publishers": "按发布机构",
     "failing": "未通过校验的报告",
+    "across": "与上年不衔接",
     "summary": "合计",
     "missing": "未发布年度报告的机构",
     "late": "逾期发布",

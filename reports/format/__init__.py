@@ -11,7 +11,16 @@ format as fmt`` and use the names re-exported here.
 """
 
 from reports.format.layout import Cell, Grid, PlacedCell, layout_grid, place_grid
-from reports.format.rules import RULES, CheckResult, Values, check, check_across_years, checks_of_table, failed_count
+from reports.format.rules import (
+    RULES,
+    YEAR_RULE_CODES,
+    CheckResult,
+    Values,
+    check,
+    check_across_years,
+    checks_of_table,
+    failed_count,
+)
 from reports.format.tables import *  # noqa: F403 - the format's data is this package's public face
 from reports.format.tables import __all__ as _table_names
 from reports.format.values import (
@@ -45,6 +54,7 @@ __all__ = [
     "LAST_YEAR",
     "PlacedCell",
     "RULES",
+    "YEAR_RULE_CODES",
     "Values",
     "YEAR_RANGE_MESSAGE",
     "check",

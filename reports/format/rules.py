@@ -183,3 +183,10 @@ def check_across_years(previous: tuple[str, Values], current: tuple[str, Values]
             detail = f"{proactive.short}: 现行有效件数与上年不衔接 ({'; '.join(details)})" if details else ""
             results.append(CheckResult(YEAR_RULES[1].code, not details, detail, tuple(bad)))
     return results
+
+
+# The cells the rules across years read: what a report must keep for next year's comparison.
+YEAR_RULE_CODES = (
+    *(("applications", row, column.code) for row in ("carried_over", "carried_forward") for column in APPLICATIONS_2021.columns),
+    *(("proactive", row, column) for row in ("rules", "normative_documents") for column in ("in_force", "issued", "repealed")),
+)

@@ -46,6 +46,9 @@ class ReportStat(models.Model):
     litigation = models.BigIntegerField(null=True)
     litigation_corrected = models.BigIntegerField(null=True)
 
+    # The cells the rules across years compare (format.YEAR_RULE_CODES), "table.row.column" -> value
+    # as a string: next year's report is checked against them without reading this one's cells.
+    year_cells = models.JSONField("跨年度核对的数值", default=dict)
     # Part numbers (一…六) and table codes a 2019/2021-format report lacks, comma-separated.
     missing_parts = models.CharField("缺少的部分", max_length=40, blank=True)
     missing_tables = models.CharField("缺少的表格", max_length=100, blank=True)

@@ -73,6 +73,7 @@ def build_report_stat(report: Report, values: dict, tables_present: set[str], se
     )
     for m in MEASURES:
         setattr(stat, m.key, m.value(values))
+    stat.year_cells = {".".join(c): str(values[c]) for c in fmt.YEAR_RULE_CODES if values.get(c) is not None}
     return stat
 
 
@@ -212,8 +213,9 @@ def rebuild_report_stats(*, chunk: int = 2000, progress=None) -> int:
 
 def _build_stats(ids: list[int], chunk: int = 2000) -> list[ReportStat]:
     """Unsaved ReportStat rows of the given counted reports, their data read in a few bulk queries."""
-    app_tables = {c[0] for c in MEASURE_CODES}
-    columns = {c[2] for c in MEASURE_CODES}
+    needed = MEASURE_CODES | set(fmt.YEAR_RULE_CODES)
+    app_tables = {c[0] for c in needed}
+    columns = {c[2] for c in needed}
     out: list[ReportStat] = []
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -78,6 +79,7 @@ class ComplianceBoard:
     late: DataTable | None = None
     undated: int = 0
     failing: DataTable | None = None
+    across_years: DataTable | None = None
     similar: DataTable | None = None
     compared: int = 0
     incomplete: DataTable | None = None
@@ -101,7 +103,8 @@ class ComplianceBoard:
         return deadline_rule_text(self.year)
 
     def tables(self) -> list[DataTable]:
-        return [t for t in (self.missing, self.late, self.failing, self.similar, self.incomplete) if t is not None]
+        tables = (self.missing, self.late, self.failing, self.across_years, self.similar, self.incomplete)
+        return [t for t in tables if t is not None]
 
 
 def _text(value) -> Cell:
@@ -131,6 +134,7 @@ def compliance_board(*, region: Region | None, year: int, limit: int | None = LI
     _missing(board, tree, limit)
     _late(board, tree, year_stats, limit)
     _failing(board, tree, year_stats, limit)
+    _across_years(board, tree, year_stats, limit)
     _similar(board, tree, in_scope, limit)
     _incomplete(board, tree, year_stats, limit)
     return board
@@ -285,6 +289,45 @@ def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
         note="每条不符的规则一行。",
     )
     board.counts["failing"] = total
+
+
+def _year_values(cells: dict) -> dict:
+    return {tuple(code.split(".")): Decimal(v) for code, v in cells.items()}
+
+
+def _across_years(board: ComplianceBoard, tree, year_stats, limit) -> None:
+    """Reports whose numbers do not follow from the same body's report on the year before."""
+    current = list(year_stats.exclude(year_cells={}).order_by("region_code", "report_id"))
+    previous = {
+        publisher_id: (edition, cells)
+        for publisher_id, edition, cells in ReportStat.objects.filter(
+            year=board.year - 1, publisher_id__in={st.publisher_id for st in current}
+        ).values_list("publisher_id", "edition", "year_cells")
+    }
+    rows = []
+    broken = 0
+    for st in current:
+        if st.publisher_id not in previous:
+            continue
+        edition, cells = previous[st.publisher_id]
+        results = fmt.check_across_years((edition, _year_values(cells)), (st.edition, _year_values(st.year_cells)))
+        failed = [r for r in results if not r.ok]
+        broken += bool(failed)
+        if limit and len(rows) >= limit:
+            continue
+        rows.extend(_report_row(st, tree, board.code, [_text(r.title), _text(r.detail)]) for r in failed)
+    board.across_years = DataTable(
+        "across_years",
+        "与上一年度报告不衔接的报告",
+        "报告",
+        _REPORT_COLS + [Column("rule", "规则", text=True), Column("detail", "不符情况", text=True)],
+        rows,
+        total_rows=broken,
+        unit="份",
+        truncated=bool(limit) and broken > len({r.label for r in rows}),
+        note=f"与同一机关{board.year - 1}年度已发布的报告比较;每条不符的规则一行。",
+    )
+    board.counts["across_years"] = broken
 
 
 def _similar(board: ComplianceBoard, tree, in_scope: Q, limit) -> None:

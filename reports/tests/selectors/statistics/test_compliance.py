@@ -182,3 +182,16 @@ def test_page_download_and_bad_parameters(client, counted, django_assert_max_num
         bad = client.get(f"/compliance/?{query}")
         assert bad.status_code == 400
         assert "参数有误" in bad.content.decode()
+
+
+def test_reports_that_do_not_follow_from_last_year_are_listed(counted):
+    """上年结转 ≠ last year's 结转下年度: the report is listed with the rule and the numbers."""
+    last = balanced_values()
+    counted(region="440800", publisher="湛江市教育局", year=2022, values=last)
+    now = balanced_values()
+    now[("applications", "carried_over", "total")] = last[("applications", "carried_forward", "total")] + 5
+    report = counted(region="440800", publisher="湛江市教育局", year=2023, values=now)
+    counted(region="440800", publisher="湛江市民政局", year=2023)  # no report the year before: not compared
+    table = board(year=2023).across_years
+    assert labels(table) == [report.title] and table.total_rows == 1
+    assert "上年结转与上一年度的结转下年度不符" in table.rows[0].cells[-1].text
