@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from reports import format as fmt
 from reports.format.values import is_value, parse_value
@@ -82,6 +83,41 @@ def match_row(labels: Sequence[str], rows: Sequence[fmt.Row], start: int = 0) ->
     return None
 
 
+def misprinted_row(labels: Sequence[str], rows: Sequence[fmt.Row], start: int = 0) -> int | None:
+    """The row a misprinted label means (2.其他法律行政止公开, 四、…行政法复议): the one row whose label it
+    resembles closely, the rows not yet read first. None when no row, or more than one, is that close."""
+    if not labels:
+        return None
+    key = strip_numbering(label_key(labels[-1]))
+    if len(key) < 4:
+        return None
+    scores = []
+    for i, row in enumerate(rows):
+        best = max(SequenceMatcher(None, key, strip_numbering(label_key(name))).ratio() for name in row_names(row))
+        scores.append((best, i >= start, i))
+    scores.sort(reverse=True)
+    if scores[0][0] < MISPRINT_RATIO or (len(scores) > 1 and scores[1][0] >= scores[0][0] - 0.05):
+        return None
+    return scores[0][2]
+
+
+def resembles_label(text: str, vocab: set[str]) -> bool:
+    """Whether a text is close to one of the table's labels (a misprint, not prose)."""
+    key = strip_numbering(label_key(text))
+    if len(key) < 4:
+        return False
+    return any(
+        SequenceMatcher(None, key, v).quick_ratio() >= MISPRINT_RATIO
+        and SequenceMatcher(None, key, v).ratio() >= MISPRINT_RATIO
+        for v in vocab
+        if abs(len(v) - len(key)) <= len(key) // 3 + 1
+    )
+
+
+# How close a misprinted label must be to an official one (difflib ratio) to be read as it, with a warning.
+MISPRINT_RATIO = 0.8
+
+
 def read_table(cells: Iterable[str], table: fmt.Table) -> TableRead:
     """Read one standard table from its cell texts in reading order; warnings name what is missing."""
     groups = group_cells(cells)
@@ -97,6 +133,10 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
     position = 0
     for group in groups:
         index = match_row(group.labels, rows, position)
+        if index is None:
+            index = misprinted_row(group.labels, rows, position)
+            if index is not None:
+                result.warnings.append(misprint_warning(table, group.labels[-1], rows[index]))
         if index is None:
             shown = group.labels[-1] if group.labels else "(无标签)"
             result.warnings.append(f"{table_name(table)}中无法识别的行「{shown}」,其数字未读取")
@@ -117,6 +157,10 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
             )
             continue
         fill_row(table, row, group.values, result)
+
+
+def misprint_warning(table: fmt.Table, printed: str, row: fmt.Row) -> str:
+    return f"{table_name(table)}的行「{printed}」与格式中的「{row.label}」不完全一致,按后者读取,请核对原文"
 
 
 def fill_row(table: fmt.Table, row: fmt.Row, values: list[Decimal | None], result: TableRead) -> None:
@@ -199,7 +243,7 @@ def is_table_cell(text: str, table: fmt.Table, vocab: set[str] | None = None) ->
     vocab = vocabulary(table) if vocab is None else vocab
     pieces = split_label_numbers(text)
     if len(pieces) > 1:
-        if is_value(pieces[0]):
+        if is_value(pieces[0]) or len(pieces) > 2:  # numbers only, or a label and a run of numbers
             return True
         text = pieces[0]
     key = label_key(text)

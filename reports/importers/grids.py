@@ -22,6 +22,8 @@ from reports.importers.cells import (
     fill_row,
     group_cells,
     match_row,
+    misprint_warning,
+    misprinted_row,
     missing_warnings,
     table_name,
 )
@@ -267,6 +269,10 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
                 result.warnings.append(f"{table_name(table)}中有一行数字没有行标签,未读取")
             continue
         index = match_row(line.labels, rows, position)
+        if index is None and any(parse_value(t) is not None for t, _ in line.values):
+            index = misprinted_row(line.labels, rows, position)
+            if index is not None:
+                result.warnings.append(misprint_warning(table, line.labels[-1], rows[index]))
         if index is None:
             # A line of label text alone is the wrapped end of the row label above (…另 / 行制作).
             if any(parse_value(t) is not None for t, _ in line.values):

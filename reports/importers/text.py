@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from reports import format as fmt
 from reports.format.values import compact, is_value, plausible_year
-from reports.importers.cells import is_table_cell, read_table, split_label_numbers, table_name
+from reports.importers.cells import is_table_cell, read_table, resembles_label, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
 from reports.importers.labels import edition_from_labels, vocabulary
 from reports.importers.normalize import decode_bytes, normalize_text, text_warnings
@@ -407,10 +407,15 @@ _MARKDOWN_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$
 def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]:
     """Split a part's body into the lines that are cells of ``table`` and the prose around them."""
     vocab = vocabulary(table)
-    cells, prose = [], []
-    for line in body.split("\n"):
-        if line:
-            (cells if is_table_cell(line, table, vocab) else prose).append(line)
+    lines = [line for line in body.split("\n") if line]
+    is_cell = [is_table_cell(line, table, vocab) for line in lines]
+    for i, line in enumerate(lines):
+        # A short line between two cells that closely resembles a label is a misprinted label
+        # (2.其他法律行政止公开); the table reader names it when it reads its row.
+        if not is_cell[i] and 0 < i < len(lines) - 1 and is_cell[i - 1] and is_cell[i + 1]:
+            is_cell[i] = len(line) <= 40 and "。" not in line and resembles_label(line, vocab)
+    cells = [line for line, cell in zip(lines, is_cell, strict=True) if cell]
+    prose = [line for line, cell in zip(lines, is_cell, strict=True) if not cell]
     return cells, prose
 
 

@@ -58,3 +58,14 @@ def test_negative_and_fractional_counts_are_flagged_and_amounts_kept_exactly():
     assert any("印作 -1:不能为负数" in w for w in flagged) and any("印作 2.5:应为整数" in w for w in flagged)
     assert report.values[("proactive", "licensing", "items_change")] == -12
     assert str(report.values[("proactive", "procurement", "amount")]) == "24252.311082"
+
+
+@pytest.mark.parametrize("layout", ["pipes", "tabs", "spaces", "cell_per_line"])
+def test_misprinted_labels_are_read_with_a_warning(layout):
+    """'2.其他法律行政止公开' (a word dropped) is read as its row, and the editor is told."""
+    values = sample_values(fmt.EDITION_2021)
+    data = document(fmt.EDITION_2021, values, layout, year=2022).decode()
+    assert "2.其他法律行政法规禁止公开" in data
+    report = _parse(layout, data.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开").encode())
+    assert report.values == values
+    assert any("「2.其他法律行政止公开」与格式中的「2.其他法律行政法规禁止公开」不完全一致" in w for w in report.warnings)
