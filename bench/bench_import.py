@@ -3,9 +3,9 @@
     .venv/bin/python bench/bench_import.py [--sizes 500,1000,2000] [--formats txt,html,docx,pdf]
                                            [--doc-count 50] [--jobs N] [--keep]
 
-For each format of ``--formats`` it generates ``max(sizes)`` documents from seed 004, each for
-another county-level region and year, so that none collide (import_reports refuses a second report
-of one publisher, year and kind):
+For each format of ``--formats`` (default txt,html,docx,pdf) it generates ``max(sizes)`` documents
+from seed 004, each for another county-level region and year, so that none collide (import_reports
+refuses a second report of one publisher, year and kind):
 
 - ``txt``: the seed text; ``html``: the seed as a GBK portal page; ``docx``: the seed .docx;
 - ``pdf``: text-layer PDFs, the generated .docx files converted by LibreOffice headless;
@@ -13,14 +13,15 @@ of one publisher, year and kind):
   LibreOffice once per .doc (about a second each), so .doc is measured only when ``--formats``
   lists it, and on ``--doc-count`` documents (default 50) instead of ``--sizes``.
 
-LibreOffice (``soffice``) converts many files per call, with a private profile in the work folder.
-Then, for each format and size, it empties the reports and runs ``manage.py import_reports <dirs>
---json`` in a child process on that many documents of that format only, and prints a line:
-documents per second (wall clock, the command's start included; "in cmd" leaves out Python and
+LibreOffice (``soffice``) converts up to 200 files per call, with a private profile in the work
+folder. Then, for each format and size, it empties the reports and runs ``manage.py import_reports
+<dirs> --json`` in a child process on that many documents of that format only, and prints a line:
+documents per second (wall clock, the command's start included; "in cmd" leaves out the Python and
 Django start-up, as the command's own summary times it), CPU ms/doc, the child's peak RSS, and the
-ratio of the rate to the target of the issue: text, web page and .docx 50 documents/s, text-layer
-PDF 5, .doc 1; peak memory flat over 2,000 documents (a line per format compares the sizes). The
-first errors of documents that failed to import are printed under their line.
+ratio of the rate to the issue's target: text, web page and .docx 50 documents/s, text-layer PDF 5,
+.doc 1; peak memory flat over 2,000 documents (a line per format compares the sizes). Under a line
+come the first errors of the documents that failed to import. The commit measured is printed at
+the start and at the end: the code may change under a long run.
 
 CPU ms/doc is the command's own CPU time (its parsing workers and, for .doc, the LibreOffice
 processes included; the PostgreSQL server not), and so is the peak RSS the largest of them.
@@ -237,6 +238,18 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def code_version() -> str:
+    """The commit of the code measured, and how many files differ from it (read-only git commands)."""
+    try:
+        git = ["git", "-C", str(ROOT)]
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        changed = subprocess.run([*git, "diff", "--name-only", "HEAD"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    files = changed.stdout.split()
+    return head.stdout.strip() + (f" with {len(files)} files changed" if files else "")
+
+
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
@@ -327,6 +340,7 @@ def main() -> None:
         }
         manage(env, "migrate", "--noinput")
         print(f"database: {url.split('@')[-1]}; import_reports --jobs {args.jobs}; {os.cpu_count()} CPUs")
+        print(f"code: {code_version()}")
         print(
             f"{'format':<6} {'documents':>9} {'seconds':>8} {'docs/s':>7} {'in cmd':>7} {'peak RSS':>9}"
             f" {'CPU ms/doc':>10} {'target':>7} {'ratio':>6}  statuses"
@@ -355,9 +369,8 @@ def main() -> None:
                 for filename, error in run["failures"][:3]:
                     print(f"{'':<6} failed: {filename}: {error}")
                 if len(run["failures"]) > 3:
-                    print(
-                        f"{'':<6} ... {len(run['failures']) - 3} more failures in {work / f'out-{kind}-{size}.jsonl'}"
-                    )
+                    more = len(run["failures"]) - 3
+                    print(f"{'':<6} ... {more} more in {work / f'out-{kind}-{size}.jsonl'} (kept with --keep)")
                 if sum(run["counts"].values()) != size or (run["exit"] and not run["failures"]):
                     tail = "\n".join(run["stderr"].strip().splitlines()[-5:])
                     print(
@@ -370,6 +383,7 @@ def main() -> None:
                     f"peak RSS of .{kind}: {low:.0f} MB at {first} documents, {high:.0f} MB at {last}"
                     f" ({(high - low) / low * 100:+.0f} %)"
                 )
+        print(f"code at the end: {code_version()}")
         print(
             f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes share the CPUs)"
         )
