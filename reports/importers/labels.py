@@ -31,7 +31,8 @@ def label_score(text: str, candidates: tuple[str, ...]) -> int:
 
     4: equal; 3: equal once numbering is ignored; 2: equal text under another numbering, or
     the cell carries its parent labels in front (三、本年度办理结果(一)予以公开); 1: the cell is a
-    cut-off start of the label ((二)部分公开 for the long official label). 0: no match.
+    cut-off start of the label ((二)部分公开 for the long official label; 1.属 cut by a page break).
+    0: no match.
     """
     key = label_key(text)
     number, rest = split_numbering(key)
@@ -45,7 +46,9 @@ def label_score(text: str, candidates: tuple[str, ...]) -> int:
             best = max(best, 3 if not number or not cnumber else 2)
         elif len(ckey) >= 3 and key.endswith(ckey):
             best = max(best, 2)
-        elif len(rest) >= 2 and crest.startswith(rest):
+        elif crest.startswith(rest) and (len(rest) >= 2 or (rest and number and number == cnumber)):
+            # A cut-off start; a single character only under the same numbering (a page break
+            # inside the row: 1.属 / 于国家秘密).
             best = max(best, 1)
     return best
 

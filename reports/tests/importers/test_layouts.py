@@ -69,3 +69,13 @@ def test_misprinted_labels_are_read_with_a_warning(layout):
     report = _parse(layout, data.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开").encode())
     assert report.values == values
     assert any("「2.其他法律行政止公开」与格式中的「2.其他法律行政法规禁止公开」不完全一致" in w for w in report.warnings)
+
+
+def test_a_row_label_cut_by_a_page_break_still_names_its_row():
+    """'1.属' at the foot of a page with the numbers, '于国家秘密' on the next: the row is still found."""
+    values = sample_values(fmt.EDITION_2021)
+    text = document(fmt.EDITION_2021, values, "pipes", year=2022).decode()
+    row = next(line for line in text.split("\n") if "1.属于国家秘密" in line)
+    cut = row.replace("1.属于国家秘密", "1.属") + "\n|于国家秘密|"
+    report = _parse("pipes", text.replace(row, cut).encode())
+    assert report.values == values
