@@ -46,7 +46,8 @@ def plausible_year(year: int | None) -> bool:
 _BLANK = re.compile(r"^(?:[-—–―‐−~/\\]+|无)?$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"(?<=\d)[,,](?=\d{3}(?!\d))")
-_UNIT = re.compile(r"(?:万元|元|件|个|次|条|项|宗)$")
+_UNIT = re.compile(r"(?:万元|件|个|次|条|项|宗)$")
+_YUAN = re.compile(r"元$")  # an amount in 元 where the tables count 万元: converted exactly
 _QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』"))
 _NOT_A_NUMBER = object()
 
@@ -82,10 +83,12 @@ def _parse_uncached(text: str) -> Decimal | None:
     if _BLANK.match(s):
         return None
     s = _UNIT.sub("", s)
+    in_yuan = bool(_YUAN.search(s))
+    s = _YUAN.sub("", s)
     if not _NUMBER.match(s):
         raise ValueError(f"not a number: {text!r}")
     try:
-        return Decimal(s)
+        return Decimal(s).scaleb(-4) if in_yuan else Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise ValueError(f"not a number: {text!r}") from exc
 

@@ -27,7 +27,7 @@ from reports.importers.cells import (
     missing_warnings,
     table_name,
 )
-from reports.importers.labels import label_score, vocabulary
+from reports.importers.labels import label_score, row_names, vocabulary
 from reports.importers.normalize import (
     label_key,
     strip_numbering,
@@ -279,7 +279,16 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
                 result.warnings.append(f"{table_name(table)}中无法识别的行「{line.labels[-1]}」,其数字未读取")
             continue
         row = rows[index]
-        if row.code in seen:
+        numbers = [parse_value(t) for t, _ in line.values]
+        if all(v is None for v in numbers):
+            # A line of empty cells names its row only by a label that is clearly that row's (not
+            # the wrapped tail of the label above: 申请 / …), and never blanks numbers already read.
+            already = any(result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code))
+            if already or label_score(line.labels[-1], row_names(row)) < 2:
+                continue
+        elif row.code in seen or any(
+            result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code)
+        ):
             result.warnings.append(f"{table_name(table)}的行「{row.label}」出现多次,以最后一次为准")
         seen.add(row.code)
         position = index + 1

@@ -46,7 +46,11 @@ def label_score(text: str, candidates: tuple[str, ...]) -> int:
             best = max(best, 3 if not number or not cnumber else 2)
         elif len(ckey) >= 3 and key.endswith(ckey):
             best = max(best, 2)
-        elif crest.startswith(rest) and (len(rest) >= 2 or (rest and number and number == cnumber)):
+        elif (
+            crest.startswith(rest)
+            and (len(rest) >= 2 or (rest and number and number == cnumber))
+            and not (number and cnumber and number != cnumber)  # 3.其他 is not 2.其他法律…
+        ):
             # A cut-off start; a single character only under the same numbering (a page break
             # inside the row: 1.属 / 于国家秘密).
             best = max(best, 1)
@@ -98,9 +102,11 @@ def edition_from_labels(cells: Iterable[str]) -> str | None:
     own = _own_labels()
     counts = dict.fromkeys(own, 0)
     for cell in cells:
-        key = strip_numbering(label_key(cell))
-        for edition, keys in own.items():
-            counts[edition] += key in keys
+        # A header row flattened with spaces is one cell: 信息内容 本年制发件数 本年废止件数 …
+        for piece in {cell, *cell.split()}:
+            key = strip_numbering(label_key(piece))
+            for edition, keys in own.items():
+                counts[edition] += key in keys
     ranked = sorted(counts.items(), key=lambda item: -item[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None

@@ -31,7 +31,7 @@ from reports.importers.grids import RawTable, join_cell_parts, normalised_docume
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 PDF_MAGIC = b"%PDF"
-MAX_PAGES = 200  # an annual report has 5–30 pages; a larger file is not one report
+MAX_PAGES = 100  # an annual report has 5–40 pages; reading a page with tables costs about 0.2 s
 MIN_CHARS_PER_PAGE = 20  # fewer characters than this on every page: a scan, not a text PDF
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－‐]\s*\d{1,4}\s*[-—–－‐]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
@@ -127,10 +127,12 @@ def _read_pages(data: bytes) -> list:
         chars = unmapped = 0
         for number, page in enumerate(pdf.pages):
             try:
-                tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+                # Only a page with ruling lines can hold a ruled table (and find_tables is the slow part).
+                found = page.find_tables() if (page.lines or page.rects or page.curves) else []
+                tables = [t for t in found if len(t.rows) >= 1 and len(t.rows[0].cells) >= 2]
                 outside = page
                 for table in tables:
-                    outside = outside.outside_bbox(table.bbox)
+                    outside = outside.outside_bbox(_clipped(table.bbox, page.bbox))
                 lines = [
                     _Line(line["text"], line["x0"], line["x1"], line["top"], number)
                     for line in outside.extract_text_lines(return_chars=False)
@@ -167,6 +169,13 @@ def _read_pages(data: bytes) -> list:
                 out.append(item)
                 carry = False
     return out
+
+
+def _clipped(box, page_box):
+    """A table's box cut to the page (a table may run past the page's edge)."""
+    x0, top, x1, bottom = box
+    px0, ptop, px1, pbottom = page_box
+    return (max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom))
 
 
 def _table_grid(table) -> list[list[tuple[str, tuple[int, int] | None]]]:

@@ -152,8 +152,8 @@ _OPENING_YEAR = re.compile(r"^(\d{4})\s*年度?[,,、]")
 def detect_year(title: str, text: str, lines: Sequence[str] = ()) -> int | None:
     """The year a document is about: its title, 现公布…年度报告, the statistical period, or 20xx年, in the body."""
     candidates = []
-    m = re.search(r"(\d{4})\s*年", title)
-    candidates.append(int(m.group(1)) if m else None)
+    m = re.search(r"(\d{4})\s*年", title) or re.search(r"([〇○零一二三四五六七八九]{4})\s*年", title)
+    candidates.append(chinese_number(m.group(1)) if m else None)
     m = _PUBLISHED.search(text[:1000])
     candidates.append(int(m["year"]) if m else None)
     m = _STATISTICAL_PERIOD.search(compact(text))
@@ -218,7 +218,7 @@ def publisher_from_place(title: str) -> str:
 
 
 _PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
-_ZONE_SUFFIXES = ("开发区", "实验区", "试验区", "新区", "园区", "示范区", "合作区")
+_ZONE_SUFFIXES = ("开发区", "经开区", "高新区", "实验区", "试验区", "新区", "园区", "示范区", "合作区")
 
 
 def publisher_from_opening(text: str) -> str:
@@ -495,7 +495,7 @@ def parse_text(
 # What a portal page around an article adds when its text is copied: breadcrumbs, font-size and
 # print buttons, share links. Only the first and last few lines are looked at.
 _CHROME = re.compile(
-    r"^(?:(?:当前位置|您(?:现在)?的位置|所在位置)\s*[::].*|.*(?:\s[>»›]\s.*){2,}|字号[::].*|【?(?:打印|关闭|收藏)"
+    r"^(?:(?:当前位置|您(?:现在)?的位置|所在位置)\s*[::].*|.*(?:\s[>»›]\s.*){2,}|字号[::].*|(?:发布时间|来源|点击数|访问量)\s*[::][^。]{0,40}|【?(?:打印|关闭|收藏)"
     r"(?:本页|窗口)?】?(?:\s*【?(?:打印|关闭|收藏)(?:本页|窗口)?】?)*|分享到[::].*|浏览次数[::].*)$"
 )
 
@@ -570,6 +570,7 @@ def parse_lines(
         report.values.update(values)
         report.warnings.extend(warnings)
         _flag_impossible_numbers(report)
+        _flag_amounts_in_yuan(report, text + "\n" + "\n".join(cells))
     report.free_tables = [free_table(raw) for raw in free]
     return report
 
@@ -581,6 +582,18 @@ def note_missing_publication_date(report: ParsedReport) -> None:
     """An annual report without 发布日期 is flagged: the date is never invented from another one."""
     if report.kind == ANNUAL_REPORT and report.published_on is None and PUBLISHED_ON_UNKNOWN not in report.warnings:
         report.warnings.append(PUBLISHED_ON_UNKNOWN)
+
+
+_FEES_IN_YUAN = re.compile(r"(?:收费金额|采购总金额)[^\n]{0,8}?[((]\s*(?:单位\s*[::]\s*)?元\s*[))]")
+
+
+def _flag_amounts_in_yuan(report: ParsedReport, text: str) -> None:
+    """A table headed 金额(单位:元) prints 元 where the format counts 万元: not read, and named."""
+    if not _FEES_IN_YUAN.search(text):
+        return
+    for code in [c for c in report.values if fmt.code_kind(c) == fmt.AMOUNT]:
+        del report.values[code]
+    report.warnings.append("表二的金额以“元”为单位印出,而格式以“万元”计:金额未读取,请换算后填写")
 
 
 def _flag_impossible_numbers(report: ParsedReport) -> None:

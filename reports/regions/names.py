@@ -115,7 +115,12 @@ class RegionIndex:
         found: list[NameMatch] = []
         i = 0
         while i < len(text):
-            match = self._match_at(text, i, self._full, short=False) or self._match_at(text, i, self._short, short=True)
+            match = self._match_at(text, i, self._full, short=False)
+            if match is None:
+                short = self._match_at(text, i, self._short, short=True)
+                after_name = bool(found) and found[-1].end == i
+                if short and _short_name_stands_alone(text, short, after_name):
+                    match = short
             if match:
                 found.append(match)
                 i = match.end
@@ -188,7 +193,8 @@ class RegionIndex:
         names = {}
         for code in ambiguous.candidates:
             above = [self.tree.nodes[a].name for a in self.tree.ancestors(code)]
-            names[code] = {n for a in above for n in (a, short_name(a)) if len(n) >= 2}
+            # The ambiguous name itself supports no candidate (长沙 for 长沙县 under 长沙市).
+            names[code] = {n for a in above for n in (a, short_name(a)) if len(n) >= 2 and n not in ambiguous.name}
         scores = {code: sum(text.count(n) for n in found) for code, found in names.items()}
         best = max(scores.values(), default=0)
         winners = [code for code, score in scores.items() if score == best]
@@ -210,6 +216,21 @@ class RegionIndex:
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
+
+
+# A short form (湛江 for 湛江市) counts only where it stands as a place name: at the start, after a
+# place name or punctuation, and followed by what follows a place in a title or a zone's name.
+# Inside words it does not (自然资源部 is not 资源县, 公安局 not 公安县, 永安镇 not 永安市).
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_AFTER_SHORT = re.compile(
+    r"(?:$|[^\u3400-\u9fff]|综合|经济|经开|高新|新区|开发|实验|试验|保税|工业|产业|国家级|省级|市|县|区|州|盟|旗|人民|"
+    r"地区|全市|全县|全区)"
+)
+
+
+def _short_name_stands_alone(text: str, match: NameMatch, after_name: bool) -> bool:
+    before_ok = match.start == 0 or after_name or not _CJK_CHAR.match(text[match.start - 1])
+    return before_ok and bool(_AFTER_SHORT.match(text, match.end))
 
 
 def _lengths_by_first(names: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, ...]]:

@@ -9,7 +9,16 @@ from reports import format as fmt
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("39,908", 39908), ("６", 6), ("251000元", 251000), ("0.092", Decimal("0.092")), ("—", None), ("无", None)],
+    [
+        ("39,908", 39908),
+        ("６", 6),
+        ("251000元", Decimal("25.1")),  # the tables count 万元: an amount printed in 元 is converted exactly
+        ("920元", Decimal("0.092")),
+        ("96171.6万元", Decimal("96171.6")),
+        ("0.092", Decimal("0.092")),
+        ("—", None),
+        ("无", None),
+    ],
 )
 def test_cell_texts_read_as_printed(text, value):
     assert fmt.parse_value(text) == value

@@ -79,3 +79,26 @@ def test_a_row_label_cut_by_a_page_break_still_names_its_row():
     cut = row.replace("1.属于国家秘密", "1.属") + "\n|于国家秘密|"
     report = _parse("pipes", text.replace(row, cut).encode())
     assert report.values == values
+
+
+def test_a_2021_report_printing_other_outcomes_as_one_row_stays_2021():
+    """(六)其他处理 as one row (the 2019 way) in a 2021 report: the edition holds, the row is named, no cell moves."""
+    values = sample_values(fmt.EDITION_2021, blank_every=1000)
+    text = document(fmt.EDITION_2021, values, "spaces", year=2022).decode()
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("(六)其他处理"))
+    lines[first : first + 3] = ["(六)其他处理 1 2 3 4 5 6 21"]
+    report = _parse("spaces", "\n".join(lines).encode())
+    assert report.edition == fmt.EDITION_2021
+    others = {c for c in values if c[1].startswith("other_")}
+    assert not others & set(report.values)
+    assert {c: report.values.get(c) for c in values if c not in others} == {c: v for c, v in values.items() if c not in others}
+    assert any("(六)其他处理" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("title", "year"), [("清镇市人民政府办公室二〇二三年政府信息公开工作年度报告", 2023)]
+)
+def test_a_year_in_chinese_numerals_is_read(title, year):
+    report = _parse("pipes", f"{title}\n一、总体情况\n认真落实。\n".encode())
+    assert report.year == year and report.region_code == "520181"

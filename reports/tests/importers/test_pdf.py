@@ -13,6 +13,7 @@ from reports import format as fmt
 from reports.exporters.pdf import render_pdf
 from reports.importers.dispatch import parse_document
 from reports.importers.parsed import UnreadableDocument
+from reports.importers.pdf import MAX_PAGES
 from reports.importers.text import PUBLISHED_ON_UNKNOWN
 from reports.selectors.reports import report_page
 from reports.tests.conftest import FIXTURES, PARTS
@@ -112,7 +113,7 @@ def _pages(n: int) -> bytes:
         (b"%PDF-1.7\n" + b"\x00" * 5000, "PDF 文件已损坏"),
         (_encrypted(), "PDF 文件已加密"),
         (_scan(), "扫描件"),
-        (_pages(201), "超过 200 页"),
+        (_pages(MAX_PAGES + 1), f"超过 {MAX_PAGES} 页"),
     ],
 )
 def test_bad_pdfs_are_refused_with_the_cause(data, message):
