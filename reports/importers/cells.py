@@ -42,6 +42,8 @@ class LabelledNumbers:
 class TableRead:
     values: dict[Key, Decimal | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    empty_rows: list[str] = field(default_factory=list)  # rows read from a line of empty cells
+    stray_numbers: bool = False  # a line of numbers had no row label
 
 
 def table_name(table: fmt.Table) -> str:

@@ -223,6 +223,12 @@ def read_grid(grids: Sequence[Grid], table: fmt.Table) -> TableRead:
             _read_transposed_grid(grid, table, result)
         else:
             _read_grid_rows(grid, table, result)
+    if result.stray_numbers:
+        # Numbers that lost their label (a PDF page break) may belong to a row read as empty: such
+        # rows are left unread, so that the missing-row warning names them, rather than stored blank.
+        for row in result.empty_rows:
+            for column in table.columns_of(row):
+                result.values.pop((table.code, row, column.code), None)
     result.warnings.extend(missing_warnings(table, result.values))
     return result
 
@@ -267,6 +273,7 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
         if not line.labels:
             if any(parse_value(t) is not None for t, _ in line.values):
                 result.warnings.append(f"{table_name(table)}中有一行数字没有行标签,未读取")
+                result.stray_numbers = True
             continue
         index = match_row(line.labels, rows, position)
         if index is None and any(parse_value(t) is not None for t, _ in line.values):
@@ -286,6 +293,7 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
             already = any(result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code))
             if already or label_score(line.labels[-1], row_names(row)) < 2:
                 continue
+            result.empty_rows.append(row.code)
         elif row.code in seen or any(
             result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code)
         ):

@@ -21,13 +21,17 @@ at most ``MAX_PAGES`` pages are read, and the file size is limited by the caller
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from reports.format.values import is_value
 from reports.importers.grids import RawTable, join_cell_parts, normalised_document
+from reports.importers.labels import vocabulary
+from reports.importers.normalize import label_key, normalize_text, strip_numbering
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 PDF_MAGIC = b"%PDF"
@@ -40,6 +44,7 @@ _PAGE_NUMBER = re.compile(
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D)")
 _DIGITS = re.compile(r"\d+")
 # A glyph the font maps to no character: pdfminer writes (cid:123); private-use code points likewise.
+_DIGIT_PART = re.compile(r"^[\d.,，]+$")
 _UNMAPPED = re.compile(r"^(?:\(cid:\d+\)|[\ue000-\uf8ff\ufffd])$")
 # Spaces the text extraction puts where glyphs of two fonts meet (2024 年, 第 711 号, 结 果): Chinese
 # text has none between a Chinese character and anything else.
@@ -158,6 +163,7 @@ def _read_pages(data: bytes) -> list:
         paragraphs = _paragraphs(lines)
         # Tables and paragraphs by their place on the page.
         placed = [(p.top, 0, p) for p in paragraphs] + [(top, 1, grid) for top, grid in grids if grid]
+        first_on_page = True
         for _, _, item in sorted(placed, key=lambda p: (p[0], p[1])):
             if isinstance(item, _Paragraph):
                 if carry and item.flush_start and out and isinstance(out[-1], str):
@@ -166,9 +172,85 @@ def _read_pages(data: bytes) -> list:
                     out.append(item.text)
                 carry = item.open_end
             else:
-                out.append(item)
+                if first_on_page and out and not isinstance(out[-1], str):
+                    item = _continue_split_row(out[-1], item)  # a table that goes on over the page
+                if item:
+                    out.append(item)
                 carry = False
+            first_on_page = False
     return out
+
+
+def _continue_split_row(previous: list, grid: list) -> list:
+    """When a page break cut a table row in two (``1.属`` / ``于国家秘密``, ``55`` / ``9``), the first
+    row of the table on the new page is the rest of the previous page's last row: join them cell by
+    cell and return the rest of the new part.
+
+    The rows are one when the last row's own label is cut short (it names no label of the format),
+    or the new row's label is no label of the format, or neither row has a label (table 四's one
+    row of numbers). A repeated header row and another number of columns are left alone.
+    """
+    if not previous or not grid or len(previous[-1]) != len(grid[0]):
+        return grid
+    if all(not text.strip() for text, _ in grid[0]):
+        return _without_first_row(grid)
+    last_row = len(previous) - 1
+    last = previous[-1]
+    header = {text for row in previous[:3] for text, _ in row if text.strip()}
+    new_labels = _own_labels(grid[0], 0)
+    if any(text in header for text in new_labels):
+        return grid
+    # The row label is the label cell nearest the numbers; group labels to its left may well go on
+    # over the page ((四)无 / 法提供) while the rows themselves are whole.
+    old_leaf = _own_labels(last, last_row)[-1:]
+    new_leaf = new_labels[-1:]
+    cut = (old_leaf and not _is_label(old_leaf[0])) or (new_leaf and not _is_label(new_leaf[0]))
+    if not (cut or (not old_leaf and not new_leaf)):
+        return grid
+    joined = []
+    for (before, origin), (after, after_origin) in zip(last, grid[0], strict=True):
+        if after_origin is None or after_origin[0] != 0 or not after.strip() or after == before:
+            joined.append((before, origin))
+        elif before.isdigit() and after.isdigit():
+            joined.append((before + after, origin))  # a number wrapped in its cell: 55 / 9 is 559
+        else:
+            joined.append((join_cell_parts((before, after)), origin))
+    previous[-1] = joined
+    return _without_first_row(grid)
+
+
+def _without_first_row(grid: list) -> list:
+    """The grid's rows after the first, their cells' origins counted from the new first row."""
+    return [
+        [(text, None if origin is None else (max(origin[0] - 1, 0), origin[1])) for text, origin in row]
+        for row in grid[1:]
+    ]
+
+
+def _own_labels(row: list, index: int) -> list[str]:
+    """The label texts that start in this row (not a group label merged from the rows above)."""
+    return [
+        text.strip()
+        for text, origin in row
+        if origin is not None and origin[0] == index and text.strip() and not is_value(text.strip())
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def _format_labels() -> frozenset[str]:
+    from reports import format as fmt
+
+    keys: set[str] = set()
+    for edition in (fmt.EDITION_2021, fmt.EDITION_2019):
+        for table in fmt.tables_for(edition).values():
+            keys |= vocabulary(table)
+    return frozenset(keys)
+
+
+def _is_label(text: str) -> bool:
+    key = label_key(normalize_text(text))
+    rest = strip_numbering(key)
+    return len(rest) >= 2 and (key in _format_labels() or rest in _format_labels())
 
 
 def _clipped(box, page_box):
@@ -191,7 +273,9 @@ def _table_grid(table) -> list[list[tuple[str, tuple[int, int] | None]]]:
     for (x0, top, x1, bottom), text in boxes:
         c0, c1 = _index(xs, x0), _index(xs, x1)
         r0, r1 = _index(ys, top), _index(ys, bottom)
-        content = join_cell_parts((text or "").split("\n"))
+        parts = (text or "").split("\n")
+        # A number wrapped in a narrow cell (17 / 5) is one number.
+        content = "".join(parts) if len(parts) > 1 and all(_DIGIT_PART.match(p) for p in parts) else join_cell_parts(parts)
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 slots.setdefault((r, c), (content, (r0, c0)))

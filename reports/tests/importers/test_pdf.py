@@ -141,3 +141,42 @@ def test_a_pdf_table_without_ruling_lines_is_flagged_for_checking():
     report = _read("borderless.pdf", HTML(string=page).write_pdf())
     assert report.region_code == "512022"
     assert any("在 PDF 中没有表格线" in w for w in report.warnings)
+
+
+def _grid(*rows, start=0):
+    """Rows of texts as a slot grid, each cell its own origin."""
+    return [[(text, (r, c)) for c, text in enumerate(row)] for r, row in enumerate(rows, start)]
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "joined"),
+    [
+        (["1.属", "44", "45"], ["于国家秘密", "", ""], ["1.属于国家秘密", "44", "45"]),  # label cut by the page
+        (["4.", "44", "45"], ["无正当理由大量反复申请", "8", "1"], ["4. 无正当理由大量反复申请", "448", "451"]),
+        (["55", "60", "63"], ["9", "1", "4"], ["559", "601", "634"]),  # numbers wrapped in table 四
+    ],
+)
+def test_a_row_cut_by_a_page_break_is_joined(last, first, joined):
+    """The first row on the new page is the rest of the row the page break cut (PDF from an office program)."""
+    from reports.importers.pdf import _continue_split_row
+
+    previous = _grid(["表头", "甲", "乙"], last)
+    rest = _continue_split_row(previous, _grid(first, ["3.补正后申请内容仍不明确", "1", "2"]))
+    assert [text for text, _ in previous[-1]] == joined
+    assert rest == _grid(["3.补正后申请内容仍不明确", "1", "2"])
+
+
+@pytest.mark.parametrize(
+    ("last", "first"),
+    [
+        (["规章", "4", "7"], ["行政规范性文件", "13", "16"]),  # two whole rows
+        (["(四)无", "1.本机关不掌握相关政府信息", "746"], ["法提供", "2.没有现成信息需要另行制作", "11"]),
+    ],
+)
+def test_whole_rows_on_both_sides_of_a_page_break_stay_apart(last, first):
+    """A group label going on over the page ((四)无 / 法提供) does not join two whole rows."""
+    from reports.importers.pdf import _continue_split_row
+
+    previous = _grid(["表头", "甲", "乙"], last)
+    assert _continue_split_row(previous, _grid(first)) == _grid(first)
+    assert [text for text, _ in previous[-1]] == last
