@@ -15,8 +15,9 @@ from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
 from reports.importers.grids import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, join_cell_parts, normalised_document, too_large
+from reports.importers.metadata import KINDS
 from reports.importers.parsed import ParsedReport, UnreadableDocument
-from reports.importers.text import KINDS, parse_lines
+from reports.importers.text import parse_lines
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _T, _TAB, _BR, _CR = (qn(t) for t in ("w:t", "w:tab", "w:br", "w:cr"))

@@ -26,9 +26,10 @@ import lxml.html
 from lxml import etree
 
 from reports.importers.grids import RawTable, expand_spans, join_cell_parts
+from reports.importers.metadata import KINDS, looks_like_organ, parse_date, title_line
 from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.parsed import ParsedReport, UnreadableDocument
-from reports.importers.text import KINDS, looks_like_organ, parse_date, parse_lines, title_line
+from reports.importers.text import parse_lines
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)

@@ -70,7 +70,8 @@ def parse_pdf(
     region_code: str | None = None,
 ) -> ParsedReport:
     """Read one PDF. Options given by the caller override what the document says."""
-    from reports.importers.text import KINDS, parse_lines
+    from reports.importers.metadata import KINDS
+    from reports.importers.text import parse_lines
 
     if kind is not None and kind not in KINDS:
         raise UnreadableDocument(f"未知的文档类型: {kind}")

@@ -9,305 +9,36 @@ paragraphs and table cells from elsewhere can call the same functions.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from reports import format as fmt
-from reports.format.values import compact, is_value, plausible_year
+from reports.format.values import is_value
 from reports.importers.cells import is_table_cell, read_table, resembles_label, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
-from reports.importers.labels import edition_from_labels, vocabulary
+from reports.importers.labels import vocabulary
+from reports.importers.metadata import (
+    ANNUAL_REPORT,
+    GUIDE,
+    HEADING,
+    KINDS,
+    chinese_number,
+    detect_edition,
+    detect_kind,
+    detect_region,
+    detect_year,
+    find_signature,
+    publisher_of,
+    region_places,
+    title_from_opening,
+    title_of,
+)
 from reports.importers.normalize import decode_bytes, normalize_text, text_warnings
 from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
-from reports.regions.central import CENTRAL_CODE, central_body
-from reports.regions.names import region_index
-
-ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"
-KINDS = (ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER)
 
 # Words in the headings of an old (2008 条例) report; the 2019/2021 parts come from format.PARTS.
-_OLD_PART_WORDS = ("主动公开", "依申请公开", "收费", "行政复议", "存在问题", "存在的主要问题", "改进")
-
-# --- Numerals, dates, names -------------------------------------------------------------------
-
-_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def chinese_number(text: str) -> int | None:
-    """一 -> 1, 十二 -> 12, 二十 -> 20; digit strings such as 二〇二四 read digit by digit."""
-    if not text:
-        return None
-    if text.isascii() and text.isdigit():
-        return int(text)
-    if "十" not in text:
-        if not all(c in _DIGITS for c in text):
-            return None
-        return int("".join(str(_DIGITS[c]) for c in text))
-    tens, _, units = text.partition("十")
-    if (tens and tens not in _DIGITS) or (units and units not in _DIGITS):
-        return None
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
-
-
-_NUM = r"[0-9〇○零一二三四五六七八九十]"
-_DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
-_DATE_LINE = re.compile(rf"^{_DATE.pattern}$")
-
-
-def parse_date(text: str) -> datetime.date | None:
-    """2023年2月17日 or 二〇二四年一月三十一日 as a date; None if it is not a valid one."""
-    m = _DATE.search(text)
-    if not m:
-        return None
-    parts = [chinese_number(g) for g in m.groups()]
-    if None in parts:
-        return None
-    try:
-        return datetime.date(*parts)  # type: ignore[arg-type]
-    except ValueError:
-        return None
-
-
-# A body that publishes documents: the name ends like an organ.
-_ORGAN_END = re.compile(
-    r"(?:政府|办公室|办公厅|委员会|管委会|管理委员会|办事处|局|委|厅|办|中心|院|署|部|处|所|站|队|会|公司)$"
-)
-_NOT_IN_NAME = re.compile(r"[,,。;;::、!?!?《》“”\"()()\d|]")
-
-
-def looks_like_organ(text: str) -> bool:
-    """Whether a short text is the name of a publishing body (湛江市人民政府办公室)."""
-    return 3 <= len(text) <= 40 and not _NOT_IN_NAME.search(text) and bool(_ORGAN_END.search(text))
-
-
-# --- Title, kind, year --------------------------------------------------------------------------
-
-_TITLE_WORDS = re.compile(r"报告|年报|要点|通知|指南|办法|方案|意见|规定|决定|公告|目录|制度|计划")
-_SENTENCE_PUNCT = re.compile(r"[,,。;;:]")
-_PUBLISHED = re.compile(
-    r"现(?:予)?公布[《<〈]?(?P<pub>[^。《》<>〈〉]{0,40}?)(?P<year>\d{4})\s*年度?"
-    r"(?P<rest>[^。《》<>〈〉]{0,30}?(?:年度报告|工作报告))"
-)
-_HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<text>\S.{0,39})$")
-
-
-def title_line(lines: Sequence[str]) -> str:
-    """The first line if it reads as a title (short, no sentence punctuation, names a document type)."""
-    first = next((line for line in lines if line), "")
-    if not first or len(first) > 80 or _HEADING.match(first) or _SENTENCE_PUNCT.search(first):
-        return ""
-    return first if _TITLE_WORDS.search(first) else ""
-
-
-def title_of(lines: Sequence[str]) -> tuple[str, int]:
-    """The title and how many leading lines it takes.
-
-    One line, or two when a printed title is set on two lines and the second names the kind of
-    document (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``).
-    """
-    first = title_line(lines)
-    if first:
-        return first, 1
-    if len(lines) >= 2 and len(lines[0]) <= 40 and _TITLE_WORDS.search(lines[1]) and title_line([lines[0] + lines[1]]):
-        return lines[0] + lines[1], 2
-    return "", 0
-
-
-def title_from_opening(text: str) -> str:
-    """The report's title as the opening sentence announces it: 现公布《…年度报告》."""
-    m = _PUBLISHED.search(text[:1000])
-    if not m:
-        return ""
-    return f"{m['pub']}{m['year']}年{m['rest']}".strip()
-
-
-def detect_kind(title: str, opening: str, headings: Iterable[str] = ()) -> str:
-    """annual_report, work_plan, guide or other, from the title, else the opening, else the headings."""
-    if re.search(r"要点|工作计划|实施方案", title):
-        return WORK_PLAN
-    if re.search(r"(?:通知|函)$", title):
-        # A notice about something else (关于做好年度报告编制工作的通知) is no report itself.
-        return GUIDE if re.search(r"印发.{0,40}指南", title) else OTHER
-    for text in (title, opening):
-        if "年度报告" in text or "年报" in text:
-            return ANNUAL_REPORT
-        if re.search(r"印发.{0,40}(?:要点|工作计划|实施方案)", text):
-            return WORK_PLAN
-        if "指南" in text:
-            return GUIDE
-    words = [w for part in fmt.PARTS for w in part.match] + list(_OLD_PART_WORDS)
-    hits = sum(any(w in h for w in words) for h in headings)
-    return ANNUAL_REPORT if hits >= 3 else OTHER
-
-
-_STATISTICAL_PERIOD = re.compile(
-    r"统计(?:时限|期限|时间|期)[^。\d]{0,6}(\d{4})年1月1日(?:起)?(?:至|到|-|—)(?:(\d{4})年)?12月31日"
-)
-_OPENING_YEAR = re.compile(r"^(\d{4})\s*年度?[,,、]")
-
-
-def detect_year(title: str, text: str, lines: Sequence[str] = ()) -> int | None:
-    """The year a document is about: its title, 现公布…年度报告, the statistical period, or 20xx年, in the body."""
-    candidates = []
-    m = re.search(r"(\d{4})\s*年", title) or re.search(r"([〇○零一二三四五六七八九]{4})\s*年", title)
-    candidates.append(chinese_number(m.group(1)) if m else None)
-    m = _PUBLISHED.search(text[:1000])
-    candidates.append(int(m["year"]) if m else None)
-    m = _STATISTICAL_PERIOD.search(compact(text))
-    candidates.append(int(m.group(1)) if m and m.group(2) in (None, m.group(1)) else None)
-    m = next((m for line in lines[:40] if (m := _OPENING_YEAR.match(line))), None)
-    candidates.append(int(m.group(1)) if m else None)
-    return next((y for y in candidates if plausible_year(y)), None)
-
-
-# --- Signature, publisher -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The 落款: the publishing body and the date under the text."""
-
-    publisher: str
-    date: datetime.date
-    line: int  # index of the publisher's line
-    lines: int  # how many lines the signature takes
-
-
-def find_signature(lines: Sequence[str]) -> Signature | None:
-    """The last 落款 in the text: a body's name over a date (or both on one line)."""
-    found = None
-    for i, line in enumerate(lines):
-        m = _DATE_LINE.match(line)
-        if m and i > 0 and looks_like_organ(lines[i - 1]) and (date := parse_date(line)):
-            found = Signature(lines[i - 1], date, i - 1, 2)
-            continue
-        m = _DATE.search(line)
-        if m and m.end() == len(line) and looks_like_organ(line[: m.start()].strip()) and (date := parse_date(line)):
-            found = Signature(line[: m.start()].strip(), date, i, 1)
-    return found
-
-
-def publisher_from_title(title: str) -> str:
-    """湛江市人民政府办公室关于印发… or 清镇市人民政府办公室2023年…报告 -> the body's name."""
-    for pattern in (r"^(.+?)关于", r"^(.+?)\d{4}\s*年", r"^\d{4}\s*年度?(.+?)(?:政府信息公开|政务公开)"):
-        m = re.match(pattern, title)
-        if m and looks_like_organ(m.group(1)):
-            return m.group(1)
-    return ""
-
-
-def publisher_from_place(title: str) -> str:
-    """乐至县2021年…年度报告: a title that opens with a place and no body is that place's 人民政府."""
-    m = re.match(r"^(.{2,30}?)(?:\d{4}\s*年|关于)", title) or re.match(
-        r"^\d{4}\s*年度?(.{2,30}?)(?:政府信息公开|政务公开)", title
-    )
-    if not m or not _TITLE_WORDS.search(title):
-        return ""
-    place = m.group(1)
-    found = region_index().resolve(place)
-    if not (found.code or found.ambiguous):
-        return ""
-    if place.endswith(_ZONE_SUFFIXES):
-        return f"{place}管理委员会"  # a zone's organ is its 管委会
-    if found.name != place or not place.endswith(_PLACE_SUFFIXES):
-        return ""
-    return f"{place}人民政府"
-
-
-_PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
-_ZONE_SUFFIXES = ("开发区", "经开区", "高新区", "实验区", "试验区", "新区", "园区", "示范区", "合作区")
-
-
-def publisher_from_opening(text: str) -> str:
-    m = _PUBLISHED.search(text[:1000])
-    return m["pub"] if m and looks_like_organ(m["pub"]) else ""
-
-
-_OUR_PLACE = re.compile(r"我(市|区|县)")
-
-
-def infer_publisher(text: str) -> str:
-    """For a text that only says 我市 … 市政府: the government of the city it names most often."""
-    m = _OUR_PLACE.search(text)
-    if not m or not re.search(rf"{m.group(1)}(?:人民)?政府", text):
-        return ""
-    code = region_index().most_mentioned(text, m.group(1))
-    return f"{region_index().name_of(code)}人民政府" if code else ""
-
-
-# --- Region -------------------------------------------------------------------------------------
-
-
-def detect_region(report: ParsedReport, text: str, places: Sequence[str] = ()) -> None:
-    """The region of the report, as a reader finds it: from the publisher's name, then the other
-    ``places`` that name the body (title, the sentence saying who compiled the report, the
-    signature, contact lines), in that order. A name several regions carry is narrowed by the rest
-    of the text or left for the editor with its candidates; a central body with no place in its
-    name is filed under the 中央 level.
-    """
-    index = region_index()
-    sources = [s for s in (report.publisher, *places) if s]
-    ambiguous = None
-    for source in sources:
-        found = index.find(source, text)
-        if found.code:
-            report.region_code = found.code
-            return
-        if found.ambiguous and ambiguous is None:
-            ambiguous = found
-    if ambiguous is not None:
-        report.region_candidates = ambiguous.candidates
-        choices = "、".join(f"{index.full_name(c)}({c})" for c in ambiguous.candidates)
-        report.warnings.append(f"地区名称“{ambiguous.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
-        return
-    if any(central_body(s) for s in sources[:2]):
-        report.region_code = CENTRAL_CODE
-        return
-    where = f"发布机构“{report.publisher}”" if report.publisher else "标题和正文"
-    report.warnings.append(f"未能从{where}识别所属行政区划")
-
-
-_COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?由(?P<body>[^,,。;;]{2,40}?)(?:根据|依据|按照|编制|编写|负责)")
-_CONTACT = re.compile(r"(?:地址|通讯地址|联系地址)\s*[::]\s*(?P<place>[^,,。;;()()]{2,40})")
-
-
-def region_places(title: str, opening: str, signature: Signature | None, text: str) -> list[str]:
-    """Texts that name the body or its place, most telling first (after the publisher's own name)."""
-    places = [title]
-    m = _COMPILED_BY.search(opening)
-    if m:
-        places.append(m["body"])
-    if signature:
-        places.append(signature.publisher)
-    m = _CONTACT.search(text)
-    if m:
-        places.append(m["place"])
-    return places
-
-
-# --- Edition ------------------------------------------------------------------------------------
-
-_FORMAT_2021_NOTICE = re.compile(r"办函[〔\[(【]2021[〕\])】]30号")
-
-
-def detect_edition(year: int | None, text: str, cells: Iterable[str] = ()) -> tuple[str, str]:
-    """The report format, and a warning when the text contradicts what the year says."""
-    by_year = fmt.edition_for_year(year)
-    evidence, reason = edition_from_labels(cells), "表格使用该版格式的栏目"
-    if evidence is None and _FORMAT_2021_NOTICE.search(compact(text)):
-        evidence, reason = fmt.EDITION_2021, "正文引用了国办公开办函〔2021〕30号"
-    if evidence is None or evidence == by_year:
-        return by_year, ""
-    if year is None:
-        return evidence, ""
-    warning = (
-        f"报告年度为{year}年,按年度应为{fmt.EDITION_LABELS[by_year]},但{reason},按{fmt.EDITION_LABELS[evidence]}读取"
-    )
-    return evidence, warning
-
 
 # --- Sections -----------------------------------------------------------------------------------
 
@@ -327,7 +58,7 @@ def heading_candidates(lines: Sequence[str]) -> list[Heading]:
     """Lines that read as a top-level heading: 一、总体情况, short, alone on the line, not a table cell."""
     found = []
     for i, line in enumerate(lines):
-        m = _HEADING.match(line)
+        m = HEADING.match(line)
         if not m or "|" in line or "。" in m["text"].rstrip("。"):
             continue
         if len(split_label_numbers(line)) > 2:  # a table row flattened onto its line: 一、本年新收… 3 0 3
@@ -546,7 +277,7 @@ def parse_lines(
     elif report.year is None:
         report.warnings.append("未能识别报告年度")
 
-    report.publisher = _publisher(title, opening, signature, text, report.warnings, publisher_hint)
+    report.publisher = publisher_of(title, opening, signature, text, report.warnings, publisher_hint)
     report.title = title or title_from_opening(opening) or _composed_title(report, filename)
     if region_code:
         report.region_code = region_code
@@ -650,7 +381,7 @@ def _take_captions(lines: list[str], raw_tables: list[RawTable]) -> tuple[list[s
         if raw.caption or i < 0 or i in drop:
             continue
         line = lines[i]
-        if len(line) <= 50 and _CAPTION.search(line) and not _HEADING.match(line) and not re.search(r"[,,。;;]", line):
+        if len(line) <= 50 and _CAPTION.search(line) and not HEADING.match(line) and not re.search(r"[,,。;;]", line):
             raw.caption = re.sub(r"[::]+$", "", line)
             drop.add(i)
     if not drop:
@@ -658,30 +389,6 @@ def _take_captions(lines: list[str], raw_tables: list[RawTable]) -> tuple[list[s
     for raw in raw_tables:
         raw.position -= sum(1 for i in drop if i < raw.position)
     return [line for i, line in enumerate(lines) if i not in drop], raw_tables
-
-
-def _publisher(
-    title: str, opening: str, signature: Signature | None, text: str, warnings: list[str], hint: str = ""
-) -> str:
-    publisher = publisher_from_title(title) or publisher_from_opening(opening)
-    if not publisher and (m := _COMPILED_BY.search(opening)) and looks_like_organ(m["body"]):
-        publisher = m["body"]
-    if not publisher and signature:
-        publisher = signature.publisher
-    if not publisher and hint and looks_like_organ(hint):
-        publisher = hint
-    if not publisher:
-        publisher = publisher_from_place(title)
-        if publisher:
-            warnings.append(f"标题只写了地名,发布机构按“{publisher}”填写,请核对")
-            return publisher
-    if not publisher:
-        publisher = infer_publisher(text)
-        if publisher:
-            warnings.append(f"正文未写明发布机构,根据正文推断为“{publisher}”,请核对")
-        else:
-            warnings.append("未能识别发布机构")
-    return publisher
 
 
 def _composed_title(report: ParsedReport, filename: str) -> str:
