@@ -122,7 +122,13 @@ def detect_kind(title: str, opening: str, headings: Iterable[str] = ()) -> str:
     if re.search(r"要点|工作计划|实施方案", title):
         return WORK_PLAN
     if re.search(r"(?:通知|函)$", title):
-        # A notice about something else (关于做好年度报告编制工作的通知) is no report itself.
+        # A notice that publishes the report (关于印发《…2023年政府信息公开工作年度报告》的通知) is the
+        # report when its parts follow; a notice about something else (关于做好年度报告编制工作的
+        # 通知) is no report itself.
+        if re.search(r"印发.{0,40}年度报告", title):
+            words = [w for part in fmt.PARTS for w in part.match]
+            if sum(any(w in h for w in words) for h in headings) >= 3:
+                return ANNUAL_REPORT
         return GUIDE if re.search(r"印发.{0,40}指南", title) else OTHER
     for text in (title, opening):
         if "年度报告" in text or "年报" in text:

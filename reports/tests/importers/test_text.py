@@ -603,3 +603,13 @@ def test_openings_of_real_portal_pages(text, region, year, publisher):
     report = parse_text(text.encode())
     assert (report.region_code, report.year, report.publisher) == (region, year, publisher)
     assert "当前位置" not in report.sections[0].body and "字号" not in report.sections[0].body
+
+
+def test_a_notice_publishing_the_report_is_the_report():
+    """关于印发《…年度报告》的通知 followed by the six parts is read as the annual report, tables and all."""
+    parts = "\n".join(f"{p.number}、{p.heading}\n内容。" for p in fmt.PARTS)
+    text = f"乐至县人民政府办公室关于印发《乐至县2023年政府信息公开工作年度报告》的通知\n各乡镇:现予印发。\n{parts}\n"
+    report = parse_text(text.encode())
+    assert (report.kind, report.year, report.region_code) == ("annual_report", 2023, "512022")
+    notice = parse_text("关于做好2023年政府信息公开工作年度报告编制工作的通知\n各单位:请按时编制。\n".encode())
+    assert notice.kind == "other"
