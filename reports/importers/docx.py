@@ -15,7 +15,6 @@ from lxml import etree
 
 from reports.importers.archive import ZIP_MAGIC, open_checked, read_member
 from reports.importers.grids import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, join_cell_parts, normalised_document, too_large
-from reports.importers.metadata import KINDS
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import parse_lines
 
@@ -142,8 +141,6 @@ def parse_docx(
     region_code: str | None = None,
 ) -> ParsedReport:
     """Read one Word document. Options given by the caller override what the document says."""
-    if kind is not None and kind not in KINDS:
-        raise UnreadableDocument(f"未知的文档类型: {kind}")
     if not data:
         raise UnreadableDocument("文件为空")
     if not data.startswith(ZIP_MAGIC):

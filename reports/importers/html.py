@@ -26,7 +26,7 @@ import lxml.html
 from lxml import etree
 
 from reports.importers.grids import RawTable, expand_spans, join_cell_parts
-from reports.importers.metadata import KINDS, looks_like_organ, parse_date, title_line
+from reports.importers.metadata import looks_like_organ, parse_date, title_line
 from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import parse_lines
@@ -373,8 +373,6 @@ def parse_html(
     region_code: str | None = None,
 ) -> ParsedReport:
     """Read one saved web page. Options given by the caller override what the page says."""
-    if kind is not None and kind not in KINDS:
-        raise UnreadableDocument(f"未知的文档类型: {kind}")
     text = _XML_DECLARATION.sub("", decode_html(data))
     try:
         root = lxml.html.document_fromstring(text)

@@ -70,11 +70,8 @@ def parse_pdf(
     region_code: str | None = None,
 ) -> ParsedReport:
     """Read one PDF. Options given by the caller override what the document says."""
-    from reports.importers.metadata import KINDS
     from reports.importers.text import parse_lines
 
-    if kind is not None and kind not in KINDS:
-        raise UnreadableDocument(f"未知的文档类型: {kind}")
     if not data.startswith(PDF_MAGIC):
         raise UnreadableDocument("不是有效的 PDF 文件")
     lines, raw_tables = normalised_document(_read_pages(data), clean=lambda text: _ARTIFACT_SPACE.sub("", text))

@@ -214,8 +214,6 @@ def parse_text(
     region_code: str | None = None,
 ) -> ParsedReport:
     """Read one plain-text document. Options given by the caller override what the text says."""
-    if kind is not None and kind not in KINDS:
-        raise UnreadableDocument(f"未知的文档类型: {kind}")
     text = normalize_text(decode_bytes(data))
     lines = drop_page_chrome([line for line in text.split("\n") if line])
     if not lines:
@@ -256,6 +254,8 @@ def parse_lines(
     or kept as free tables (附表) when they are no standard table. ``publisher_hint`` is a
     publisher named outside the text (a portal's 发布机构), used when the text names none.
     """
+    if kind is not None and kind not in KINDS:
+        raise UnreadableDocument(f"未知的文档类型: {kind}")
     lines, raw_tables = _take_captions(list(lines), list(raw_tables))
     report = ParsedReport()
     text = "\n".join(lines)
