@@ -24,6 +24,10 @@ ARCHIVE_SUFFIXES = {".zip"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
 # What may be uploaded or named on the command line: documents and zips of documents.
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES | OFD_SUFFIXES
+SHEET_WITHOUT_TEXT = (
+    "这个表格文件里没有报告正文,无法作为一份报告导入:请上传报告全文(Word、PDF 或网页);"
+    "只更新表格数字时,可在报告列表用“导入”的长表格式(CSV/XLSX)"
+)
 # An archive (or a .docx, itself a zip) may inflate to this many times the upload limit.
 INFLATE_FACTOR = 10
 
@@ -105,7 +109,12 @@ def parse_document(
     elif kind_of_file == "html":
         from reports.importers.html import parse_html
 
-        report = parse_html(data, **options)
+        try:
+            report = parse_html(data, **options)
+        except UnreadableDocument:
+            if converted_from:  # a spreadsheet turned into a page: tables and no text
+                raise UnreadableDocument(SHEET_WITHOUT_TEXT) from None
+            raise
     else:
         from reports.importers.text import parse_text
 

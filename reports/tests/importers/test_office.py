@@ -78,3 +78,21 @@ def test_a_pdf_exported_by_an_office_program_reads_exactly(converted, reference)
     assert report.region_code == reference.region_code and report.year == reference.year
     assert not [w for w in report.warnings if w.startswith("表")]
 
+
+
+def test_a_spreadsheet_without_report_text_is_refused_with_advice(tmp_path):
+    """An .xls of the tables alone is no report: the message says what to upload instead."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])
+    book.active.append(["规章", 1, 0, 3])
+    book.save(tmp_path / "tables.xlsx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(  # noqa: S603
+        [office.soffice(), "--headless", f"-env:UserInstallation={profile}", "--convert-to", "xls",
+         "--outdir", str(tmp_path), str(tmp_path / "tables.xlsx")],
+        check=True, capture_output=True, timeout=120,
+    )
+    with pytest.raises(UnreadableDocument, match="没有报告正文.*长表格式"):
+        parse_document("tables.xls", (tmp_path / "tables.xls").read_bytes(), max_bytes=MAX)
