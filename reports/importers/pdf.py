@@ -162,7 +162,15 @@ def _read_pages(data: bytes) -> list:
         # Tables and paragraphs by their place on the page.
         placed = [(p.top, 0, p) for p in paragraphs] + [(top, 1, grid) for top, grid in grids if grid]
         first_on_page = True
-        for _, _, item in sorted(placed, key=lambda p: (p[0], p[1])):
+        ordered = [item for _, _, item in sorted(placed, key=lambda p: (p[0], p[1]))]
+        for position, item in enumerate(ordered):
+            if not isinstance(item, _Paragraph) and len(item) == 1 and 0 < position < len(ordered) - 1:
+                # A one-row box in the middle of a page is a frame, not a table; at the top or foot
+                # of a page it is part of a table a page break cut.
+                cells = {origin: text for text, origin in item[0] if origin is not None and text.strip()}
+                out.append("，".join(cells.values()))
+                carry = first_on_page = False
+                continue
             if isinstance(item, _Paragraph):
                 if carry and item.flush_start and out and isinstance(out[-1], str):
                     out[-1] = join_cell_parts((out[-1], item.text))  # a paragraph that goes on over the page

@@ -180,3 +180,19 @@ def test_whole_rows_on_both_sides_of_a_page_break_stay_apart(last, first):
     previous = _grid(["表头", "甲", "乙"], last)
     assert _continue_split_row(previous, _grid(first)) == _grid(first)
     assert [text for text, _ in previous[-1]] == last
+
+
+def test_a_one_row_box_between_paragraphs_is_text_not_a_table():
+    """A framed note in the middle of a page (one row of cells) is read as text, not kept as a 附表."""
+    from weasyprint import HTML
+
+    page = (
+        "<html><head><meta charset='utf-8'><style>td{border:1px solid #000}</style></head><body>"
+        "<p>乐至县人民政府2022年政府信息公开工作年度报告</p><p>一、总体情况</p><p>2022年,我县认真落实《条例》。</p>"
+        "<table><tr><td>注:本节数据截至12月31日</td><td>单位:件</td></tr></table>"
+        "<p>二、主动公开政府信息情况</p><p>本年主动公开信息。</p></body></html>"
+    )
+    report = _read("boxed.pdf", HTML(string=page).write_pdf())
+    assert report.free_tables == []
+    body = "\n".join(s.body for s in report.sections)
+    assert "本节数据截至12月31日" in body and "单位" in body
