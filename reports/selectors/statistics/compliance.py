@@ -78,6 +78,7 @@ class ComplianceBoard:
     missing: DataTable | None = None
     late: DataTable | None = None
     undated: int = 0
+    late_count: int = 0  # published after the deadline (the undated are counted apart)
     failing: DataTable | None = None
     across_years: DataTable | None = None
     similar: DataTable | None = None
@@ -212,7 +213,8 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
     late = year_stats.filter(late_q).order_by("-published_on", "region_code", "report_id")
     undated = year_stats.filter(published_on=None).order_by("region_code", "report_id")
     board.undated = undated.count()
-    total = late.count() + board.undated
+    board.late_count = late.count()
+    total = board.late_count + board.undated
     # Undated reports first: on time or not is unknown, and nobody is counted on time by default.
     shown = list(undated[:limit] if limit else undated)
     remaining = max(limit - len(shown), 0) if limit else None
