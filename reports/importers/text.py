@@ -315,7 +315,22 @@ def note_missing_publication_date(report: ParsedReport) -> None:
         report.warnings.append(PUBLISHED_ON_UNKNOWN)
 
 
-_FEES_IN_YUAN = re.compile(r"(?:收费金额|采购总金额)[^\n]{0,8}?[((]\s*(?:单位\s*[::]\s*)?元\s*[))]")
+def _amount_labels() -> str:
+    """The labels of the format's amount columns without their unit note (本年收费金额, 采购总金额 …)."""
+    names = {
+        fmt.plain_label(text)
+        for edition in (fmt.EDITION_2021, fmt.EDITION_2019)
+        for table in fmt.tables_for(edition).values()
+        for row in table.all_rows()
+        for column in table.columns_of(row.code)
+        if column.kind == fmt.AMOUNT
+        for text in (*column.path, *column.aliases)
+    }
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+# An amount column headed in 元 (本年收费金额(单位:元)) where the format counts 万元.
+_FEES_IN_YUAN = re.compile(rf"(?:{_amount_labels()})[^\n]{{0,8}}?[((]\s*(?:单位\s*[::]\s*)?元\s*[))]")
 
 
 def _flag_amounts_in_yuan(report: ParsedReport, text: str) -> None:

@@ -261,15 +261,11 @@ def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
     failing = year_stats.filter(checks_failed__gt=0).order_by("region_code", "report_id")
     total = failing.count()
     stats = list(failing[:limit] if limit else failing)
-    values: dict[int, dict] = {st.report_id: {} for st in stats}
-    for rid, t, r, c, v in TableCell.objects.filter(report_id__in=list(values)).values_list(
-        "report_id", "table", "row", "column", "value"
-    ):
-        values[rid][(t, r, c)] = v
+    values = TableCell.objects.filter(report_id__in=[st.report_id for st in stats]).values_by_report()
     rows = []
     for st in stats:
         tables = fmt.tables_for(st.edition)
-        for result in fmt.check(st.edition, values[st.report_id]):
+        for result in fmt.check(st.edition, values.get(st.report_id, {})):
             if result.ok:
                 continue
             cells = "、".join(tables[t].cell_label(r, c) for t, r, c in result.cells)

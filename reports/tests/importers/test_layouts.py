@@ -102,3 +102,13 @@ def test_a_2021_report_printing_other_outcomes_as_one_row_stays_2021():
 def test_a_year_in_chinese_numerals_is_read(title, year):
     report = _parse("pipes", f"{title}\n一、总体情况\n认真落实。\n".encode())
     assert report.year == year and report.region_code == "520181"
+
+
+def test_a_fee_table_headed_in_yuan_is_flagged_not_stored():
+    """本年收费金额(单位:元) where the format counts 万元: the amount is not read, and the editor is told."""
+    values = sample_values(fmt.EDITION_2021, blank_every=1000)
+    text = document(fmt.EDITION_2021, values, "pipes", year=2022).decode()
+    assert "(单位:万元)" in text
+    report = _parse("pipes", text.replace("(单位:万元)", "(单位:元)").encode())
+    assert ("proactive", "fees", "amount") not in report.values
+    assert any("以“元”为单位" in w for w in report.warnings)
