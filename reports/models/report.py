@@ -100,6 +100,9 @@ class Report(models.Model):
     # What the importer could not read or was unsure of (cells not read, garbled text, no 发布日期 …),
     # kept for the editor until the report is checked.
     import_warnings = models.JSONField("导入提示", default=list, blank=True, editable=False)
+    # Cells read by OCR from a scanned PDF, as [table, row, column]: each waits for the editor to
+    # confirm it against the scan, and the report cannot be published until none is left.
+    unconfirmed_cells = models.JSONField("待核对的识别单元格", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
