@@ -37,6 +37,7 @@ SOURCE_FORMATS = {
     "html": "网页",
     "docx": "Word 文档",
     "pdf": "PDF",
+    "pdf-ocr": "扫描件 PDF(经文字识别,数字待核对)",
     "doc": "Word 97-2003 文档(经 LibreOffice 转换)",
     "wps": "WPS 文字文档(经 LibreOffice 转换)",
     "rtf": "RTF 文档(经 LibreOffice 转换)",
@@ -203,7 +204,8 @@ def build_preview(batch: Batch, index: int, document: dict, data=None) -> Previe
             if not values:
                 continue  # a table the document lacks is named in the warnings, not drawn empty
             cells = {(r, c) for (t, r, c) in bad if t == table.code}
-            preview.tables.append((table, fmt.layout_grid(table), values, cells))
+            unconfirmed = {(r, c) for (t, r, c) in parsed.unconfirmed if t == table.code}
+            preview.tables.append((table, fmt.layout_grid(table), values, cells, unconfirmed))
 
     initial = {
         "region_code": code or "",

@@ -16,7 +16,13 @@ from reports.admin.document_import import DocumentImportViews
 from reports.admin.resources import ReportResource, TableCellResource
 from reports.models import FreeTable, Publisher, Region, Report, Section
 from reports.selectors.editors import provinces_with_reports
-from reports.services.reports import report_publish, report_save, report_withdraw, reports_delete
+from reports.services.reports import (
+    report_confirm_cells,
+    report_publish,
+    report_save,
+    report_withdraw,
+    reports_delete,
+)
 
 
 def cell_field_name(table: str, row: str, column: str) -> str:
@@ -28,6 +34,12 @@ ALL_CELL_CODES = fmt.editor_codes()
 
 
 class ReportAdminForm(forms.ModelForm):
+    confirm_recognised = forms.BooleanField(
+        required=False,
+        label="我已对照原件逐格核对了文字识别(OCR)读出的全部单元格",
+        help_text="标黄的单元格由扫描件识别而来;改过的单元格保存后自动视为已核对。",
+    )
+
     class Meta:
         model = Report
         fields = "__all__"
@@ -37,6 +49,7 @@ class ReportAdminForm(forms.ModelForm):
         values = {}
         if self.instance.pk:
             values = self.instance.cells.values_dict()
+        self.stored_values = values
         for table, row, column in ALL_CELL_CODES:
             self.fields[cell_field_name(table, row, column)] = forms.DecimalField(
                 required=False,
@@ -57,8 +70,18 @@ class ReportAdminForm(forms.ModelForm):
                 continue
             problem = fmt.number_error(value, tables[table].column(row, column))
             if problem:
-                self.add_error(cell_field_name(table, row, column), f"{tables[table].cell_label(row, column)}: {problem}")
+                self.add_error(
+                    cell_field_name(table, row, column), f"{tables[table].cell_label(row, column)}: {problem}"
+                )
         return cleaned
+
+    def changed_cells(self) -> list[tuple[str, str, str]]:
+        """The cells whose number the editor changed in this form (a blank is not 0)."""
+        return [
+            code
+            for code in ALL_CELL_CODES
+            if self.cleaned_data.get(cell_field_name(*code)) != self.stored_values.get(code)
+        ]
 
     def cell_values(self, edition: str) -> dict:
         """The grid's numbers for ``edition``; an empty input is a blank cell, not 0."""
@@ -204,6 +227,10 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
             free_tables=parts.get(FreeTable),
             values=form.cell_values(report.edition),
         )
+        if form.cleaned_data.get("confirm_recognised"):
+            report_confirm_cells(report=report)
+        elif report.unconfirmed_cells:
+            report_confirm_cells(report=report, cells=form.changed_cells())
         for result in results:
             if not result.ok:
                 cells = "、".join(fmt.tables_for(report.edition)[t].cell_label(r, c) for t, r, c in result.cells)
@@ -220,6 +247,7 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
             edition = form.data["edition"]
         context["cell_tables"] = [(t, fmt.layout_grid(t)) for t in fmt.tables_for(edition).values()]
         context["cell_form"] = form
+        context["unconfirmed"] = {".".join(code) for code in (obj.unconfirmed_cells if obj else [])}
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.action(description="发布所选报告")

@@ -119,7 +119,8 @@ def parse_document(
         from reports.importers.text import parse_text
 
         report = parse_text(data, **options)
-    report.source_format = converted_from or kind_of_file
+    if converted_from:
+        report.source_format = converted_from
     note_missing_publication_date(report)
     return report
 

@@ -67,7 +67,10 @@ def convert(filename: str, data: bytes) -> tuple[str, bytes]:
         source_suffix = ".rtf"
     elif ODF_MIMETYPE in data[30:90]:
         source_suffix = ".ods" if spreadsheet else ".odt"
-    with tempfile.TemporaryDirectory(prefix="govopen-office-") as work, _slot():
+    with (
+        tempfile.TemporaryDirectory(prefix="govopen-office-") as work,
+        machine_slot("office", MAX_RUNNING, TIMEOUT_SECONDS),
+    ):
         folder = Path(work)
         source = folder / f"document{source_suffix}"
         source.write_bytes(data)
@@ -111,13 +114,14 @@ def _run(command: list[str], what: str, *, home: Path) -> None:
 
 
 @contextlib.contextmanager
-def _slot():
-    """One of MAX_RUNNING machine-wide conversion slots (lock files), waited for up to the time limit."""
-    folder = Path(tempfile.gettempdir()) / "govopen-office-slots"
+def machine_slot(name: str, max_running: int, timeout: float):
+    """One of ``max_running`` machine-wide slots for a costly child program (lock files), waited
+    for up to ``timeout`` seconds."""
+    folder = Path(tempfile.gettempdir()) / f"govopen-{name}-slots"
     folder.mkdir(exist_ok=True)
-    deadline = time.monotonic() + TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     while True:
-        for i in range(max(MAX_RUNNING, 1)):
+        for i in range(max(max_running, 1)):
             handle = open(folder / f"slot-{i}.lock", "w")  # noqa: SIM115 - held for the conversion
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

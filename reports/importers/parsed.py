@@ -48,4 +48,6 @@ class ParsedReport:
     warnings: list[str] = field(default_factory=list)
     # What a portal page's metadata block said (索引号, 发布机构, 主题分类 …), as written.
     metadata: dict[str, str] = field(default_factory=dict)
-    source_format: str = "text"  # text, html, docx: what the document was read as
+    source_format: str = "text"  # text, html, docx, pdf, pdf-ocr: what the document was read as
+    # Cells read by OCR from a scan: the editor confirms each against the original before review.
+    unconfirmed: set[tuple[str, str, str]] = field(default_factory=set)

@@ -15,8 +15,9 @@ them this module rebuilds:
 Tables printed without ruling lines stay in the text, where the flattened-table reader
 (:mod:`reports.importers.cells`) finds labels followed by their numbers.
 
-A PDF without a text layer (a scan) is refused with a message that says so. Cost is bounded:
-at most ``MAX_PAGES`` pages are read, and the file size is limited by the caller.
+A PDF without a text layer (a scan) is read by OCR (:mod:`reports.importers.ocr`) into the same
+lines and grids, and every cell read that way is marked for the editor to confirm. Cost is
+bounded: at most ``MAX_PAGES`` pages are read, and the file size is limited by the caller.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ _ARTIFACT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z%])|(?<=[0
 
 
 @dataclass
-class _Line:
+class PageLine:
     text: str
     x0: float
     x1: float
@@ -74,13 +75,36 @@ def parse_pdf(
 
     if not data.startswith(PDF_MAGIC):
         raise UnreadableDocument("不是有效的 PDF 文件")
-    lines, raw_tables = normalised_document(_read_pages(data), clean=lambda text: _ARTIFACT_SPACE.sub("", text))
+    pages, scanned = _read_pages(data)
+    lines, raw_tables = normalised_document(_assemble(pages), clean=lambda text: _ARTIFACT_SPACE.sub("", text))
     if not lines:
+        if scanned:
+            raise UnreadableDocument(
+                "这是扫描件 PDF(没有文字层),文字识别也没有读出任何文字:请上传带文字的 PDF、Word 或网页版本"
+            )
         raise UnreadableDocument("PDF 中没有可读的正文")
     report = parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code, raw_tables=raw_tables)
-    report.source_format = "pdf"
-    _flag_tables_without_rules(report, raw_tables)
+    if scanned:
+        report.source_format = "pdf-ocr"
+        _mark_recognised(report)
+    else:
+        report.source_format = "pdf"
+        _flag_tables_without_rules(report, raw_tables)
     return report
+
+
+def _mark_recognised(report: ParsedReport) -> None:
+    """Every cell of a scan's tables was read by OCR, blanks and cells not found included (a faint 0
+    reads as nothing): all of them wait for the editor to confirm them against the scan."""
+    from reports import format as fmt
+
+    tables = {code[0] for code in report.values}
+    report.unconfirmed = {code for code in fmt.all_codes(report.edition) if code[0] in tables}
+    report.warnings.insert(
+        0,
+        "这是扫描件 PDF,正文和表格由文字识别(OCR)读出:识别可能出错,"
+        f"表格中的 {len(report.unconfirmed)} 个单元格已标为待核对,请逐格对照原件确认后再提交",
+    )
 
 
 def _flag_tables_without_rules(report: ParsedReport, raw_tables: list[RawTable]) -> None:
@@ -122,8 +146,8 @@ def _open(data: bytes):
     return pdf
 
 
-def _read_pages(data: bytes) -> list:
-    """Lines (str) and table grids, in reading order over all pages."""
+def _read_pages(data: bytes) -> tuple[list, bool]:
+    """Each page as (lines, [(top, grid)], width), and whether they were read by OCR (a scan)."""
     pdf = _open(data)
     try:
         pages = []
@@ -137,7 +161,7 @@ def _read_pages(data: bytes) -> list:
                 for table in tables:
                     outside = outside.outside_bbox(_clipped(table.bbox, page.bbox))
                 lines = [
-                    _Line(line["text"], line["x0"], line["x1"], line["top"], number)
+                    PageLine(line["text"], line["x0"], line["x1"], line["top"], number)
                     for line in outside.extract_text_lines(return_chars=False)
                     if line["text"].strip()
                 ]
@@ -150,9 +174,33 @@ def _read_pages(data: bytes) -> list:
     finally:
         pdf.close()
     if chars < MIN_CHARS_PER_PAGE * len(pages):
-        raise UnreadableDocument("这是扫描件 PDF(没有文字层),暂不能识别:请上传带文字的 PDF、Word 或网页版本")
+        return _read_scan(data, len(pages)), True
     if unmapped > chars * 0.3:
-        raise UnreadableDocument("PDF 的文字无法提取(字体缺少字符编码表,读出来是乱码):请上传 Word、网页或另存的 PDF 版本")
+        raise UnreadableDocument(
+            "PDF 的文字无法提取(字体缺少字符编码表,读出来是乱码):请上传 Word、网页或另存的 PDF 版本"
+        )
+    return pages, False
+
+
+def _read_scan(data: bytes, page_count: int) -> list:
+    import hashlib
+
+    import pypdfium2
+
+    from reports.importers import ocr
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        raise UnreadableDocument("PDF 文件已损坏,无法读取") from None
+    try:
+        return ocr.read_scan(document, page_count=page_count, key=hashlib.sha256(data).hexdigest())
+    finally:
+        document.close()
+
+
+def _assemble(pages: list) -> list:
+    """Lines (str) and table grids, in reading order over all pages."""
     repeated = _repeated_margins([lines for lines, _, _ in pages])
     out: list = []
     carry = False  # the last paragraph ran to the right margin at the foot of its page
@@ -281,7 +329,9 @@ def _table_grid(table) -> list[list[tuple[str, tuple[int, int] | None]]]:
         r0, r1 = _index(ys, top), _index(ys, bottom)
         parts = (text or "").split("\n")
         # A number wrapped in a narrow cell (17 / 5) is one number.
-        content = "".join(parts) if len(parts) > 1 and all(_DIGIT_PART.match(p) for p in parts) else join_cell_parts(parts)
+        content = (
+            "".join(parts) if len(parts) > 1 and all(_DIGIT_PART.match(p) for p in parts) else join_cell_parts(parts)
+        )
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 slots.setdefault((r, c), (content, (r0, c0)))
@@ -301,11 +351,11 @@ def _index(edges: list[float], value: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
-def _margin_key(line: _Line) -> str:
+def _margin_key(line: PageLine) -> str:
     return _DIGITS.sub("#", line.text.strip())
 
 
-def _repeated_margins(pages: list[list[_Line]]) -> set[str]:
+def _repeated_margins(pages: list[list[PageLine]]) -> set[str]:
     """Header and footer lines: the first or last line of most pages, digits aside."""
     if len(pages) < 3:
         return set()
@@ -324,7 +374,7 @@ class _Paragraph:
     open_end: bool  # its last line runs to the right margin: it may go on after
 
 
-def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
+def _paragraphs(lines: list[PageLine]) -> list[_Paragraph]:
     """The paragraphs of a page: lines that run to the right margin continue on the next line,
     unless that one is indented or starts like a heading."""
     if not lines:
@@ -334,13 +384,13 @@ def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
     sizes = [(line.x1 - line.x0) / max(len(line.text), 1) for line in lines if len(line.text) > 5]
     char = statistics.median(sizes) if sizes else 10.0
 
-    def full(line: _Line) -> bool:
+    def full(line: PageLine) -> bool:
         return line.x1 >= right - 1.5 * char
 
-    def flush(line: _Line) -> bool:
+    def flush(line: PageLine) -> bool:
         return line.x0 <= left + 0.8 * char and not _HEADING.match(line.text.strip())
 
-    groups: list[list[_Line]] = []
+    groups: list[list[PageLine]] = []
     for line in lines:
         if groups and full(groups[-1][-1]) and flush(line):
             groups[-1].append(line)
@@ -349,5 +399,5 @@ def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
     return [_Paragraph(_joined(g), g[0].top, flush(g[0]), full(g[-1])) for g in groups]
 
 
-def _joined(lines: list[_Line]) -> str:
+def _joined(lines: list[PageLine]) -> str:
     return join_cell_parts(line.text.strip() for line in lines)

@@ -100,6 +100,7 @@ def report_import(
         source_url=source_url,
         status=ReportStatus.DRAFT,
         import_warnings=list(parsed.warnings),
+        unconfirmed_cells=sorted([list(code) for code in parsed.unconfirmed]),
     )
     try:
         # Publisher and region are the rows just fetched or created above, so checking that they

@@ -6,6 +6,8 @@ the format's rules once, stores what is derived from them and refreshes the stat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -117,6 +119,19 @@ def report_save(*, report: Report, sections=None, free_tables=None, values: Valu
     return report_refresh_derived(report=report, sections=sections, values=values)
 
 
+def report_confirm_cells(*, report: Report, cells: Iterable[tuple[str, str, str]] | None = None) -> Report:
+    """Mark OCR-read cells as checked by the editor: the given ones, or all of them (``None``)."""
+    if cells is None:
+        remaining = []
+    else:
+        done = {tuple(code) for code in cells}
+        remaining = [code for code in report.unconfirmed_cells if tuple(code) not in done]
+    if remaining != report.unconfirmed_cells:
+        report.unconfirmed_cells = remaining
+        report.save(update_fields=["unconfirmed_cells", "updated_at"])
+    return report
+
+
 @transaction.atomic
 def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
     """Replace the standard-table numbers of a report; returns the consistency checks."""
@@ -168,6 +183,11 @@ def cells_create(report: Report, values: Values) -> None:
 
 
 def _check_publishable(report: Report) -> None:
+    if report.unconfirmed_cells:
+        raise ValidationError(
+            f"还有 {len(report.unconfirmed_cells)} 个由文字识别(OCR)从扫描件读出的单元格未经核对:"
+            "请在编辑页对照原件逐格核对,勾选确认后再发布。"
+        )
     if report.kind == ReportKind.ANNUAL_REPORT and report.year is not None:
         clash = (
             Report.objects.published()

@@ -3,6 +3,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import Report
@@ -218,3 +219,38 @@ def test_the_preview_names_breaks_with_last_years_report(admin_client, make_repo
     preview_url = upload(admin_client, ("004.txt", seed("004").read_bytes()))
     html = admin_client.get(preview_url).content.decode()
     assert "上年结转与上一年度的结转下年度不符" in html and "上年 999" in html
+
+
+def test_a_scan_is_imported_with_its_cells_to_confirm_before_publishing(admin_client):
+    """A scanned PDF: the preview says it was read by OCR; the draft cannot be published until the
+    editor confirms the recognised cells; a cell the editor corrects counts as checked."""
+    from reports.services.reports import report_publish
+    from reports.tests.admin.test_reports import change_form_data
+    from reports.tests.importers.test_ocr import huaian_scan
+
+    preview_url = upload(admin_client, ("scan.pdf", huaian_scan()))
+    response = admin_client.get(preview_url)
+    (p,) = response.context["previews"]
+    assert p.error == "" and p.source_label.startswith("扫描件 PDF") and p.region.code == "320800"
+    assert 'class=" unconfirmed"' in response.content.decode() or "unconfirmed" in response.content.decode()
+    admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+    report = Report.objects.get()
+    assert len(report.unconfirmed_cells) >= 200
+    with pytest.raises(ValidationError, match="未经核对"):
+        report_publish(report=report)
+
+    url = f"/admin/reports/report/{report.pk}/change/"
+    html = admin_client.get(url).content.decode()
+    assert 'id="ocr-confirm"' in html and "unconfirmed" in html
+    cells = report.cells.values_dict()
+    corrected = ("applications", "received", "natural_person")
+    data = change_form_data(report, {**cells, corrected: Decimal(5)})
+    admin_client.post(url, data)
+    report.refresh_from_db()
+    assert list(corrected) not in report.unconfirmed_cells and len(report.unconfirmed_cells) >= 199
+
+    admin_client.post(url, {**data, "confirm_recognised": "on"})
+    report.refresh_from_db()
+    assert report.unconfirmed_cells == []
+    assert 'id="ocr-confirm"' not in admin_client.get(url).content.decode()
+    report_publish(report=report)
