@@ -11,7 +11,7 @@ database, which must be empty (it runs the migrations). ``--scratch`` fills the 
 
 What it does:
 
-1. Generates published annual reports across the real region tree (the 3,213 regions the migration
+1. Generates published annual reports across the real region tree (the 3,212 regions the migration
    loads) for 2019–2025: about 14,600 publishers (a government and departments per county,
    prefecture and province), one report per publisher and year with a few missing; realistic
    tables (about 200 cells each: 20 million TableCell rows, written with COPY), some cells left

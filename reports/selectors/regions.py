@@ -3,7 +3,7 @@
 What a code says by itself (format, level, prefix) is :mod:`reports.regions.codes`; names found in
 a text are :mod:`reports.regions.names`.
 
-The 3,213 regions change a few times a year (``load_regions``); the cached tree is rebuilt when the
+The 3,212 regions change a few times a year (``load_regions``); the cached tree is rebuilt when the
 number of regions or their latest ``updated_at`` changes, which one cheap query tells.
 """
 

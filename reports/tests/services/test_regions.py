@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_migrations_load_the_whole_region_list():
     """A fresh database knows every province, prefecture and county with parent and full path."""
-    # The 3,213 divisions of the official list, and the 中央 level for central bodies.
-    assert Region.objects.count() == 3213 + 1
+    # The 3,212 divisions of the shipped list (GB/T 2260 of 2021-01-04, brought up to the 统计用区划代码
+    # of 2023-06-30), and the 中央 level for central bodies.
+    assert Region.objects.count() == 3212 + 1
     assert Region.objects.provinces().count() == 34 + 1
     qingzhen = Region.objects.get(code="520181")
     assert qingzhen.parent.code == "520100" and qingzhen.path == ["贵州省", "贵阳市", "清镇市"]
@@ -32,7 +33,17 @@ def test_load_regions_updates_changed_names(tmp_path):
     call_command("load_regions", "--file", str(csv))
     assert Region.objects.get(code="520181").name == "清镇市(新)"
     assert Region.objects.get(code="520199").path_names == "贵州省/贵阳市/新设区"
-    assert Region.objects.count() == 3213 + 1 + 1
+    assert Region.objects.count() == 3212 + 1 + 1
+
+
+def test_load_regions_adds_new_divisions_and_keeps_abolished_ones():
+    """A database loaded before 2021 gains 临平区 (created 2021) and keeps 下城区 (merged into 拱墅区)
+    for the reports that point at it."""
+    Region.objects.filter(code="330113").delete()
+    Region.objects.create(code="330103", name="下城区", level=3, parent_id="330100", path_names="浙江省/杭州市/下城区")
+    call_command("load_regions")
+    assert Region.objects.get(code="330113").path_names == "浙江省/杭州市/临平区"
+    assert Region.objects.filter(code="330103").exists()
 
 
 def test_central_bodies_have_a_region_like_any_other():
