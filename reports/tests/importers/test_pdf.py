@@ -106,9 +106,36 @@ def _pages(n: int) -> bytes:
     return out.getvalue()
 
 
+def _unmapped_glyphs() -> bytes:
+    """A PDF whose font (a CID font, Identity-H) has no ToUnicode map: pdfminer reads (cid:257)…,
+    as it does from PDFs some office suites write with subset Chinese fonts."""
+    content = b"BT /F1 12 Tf 50 800 Td " + b" ".join(b"<01010202030304040505> Tj 0 -14 Td" for _ in range(40)) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [<< /Type /Font"
+        b" /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity)"
+        b" /Supplement 0 >> /FontDescriptor << /Type /FontDescriptor /FontName /Song /Flags 4"
+        b" /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >> >>] >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
+        (_unmapped_glyphs(), "字体缺少字符编码表"),
         (b"%PDF-1.4\n%garbage", "PDF 文件已损坏"),
         (b"%PDF-1.7\n" + b"\x00" * 5000, "PDF 文件已损坏"),
         (_encrypted(), "PDF 文件已加密"),
