@@ -343,6 +343,65 @@ def _meta_title(root) -> str:
     return ""
 
 
+# The <meta> tags the 政府网站发展指引 (国办发〔2017〕47号) asks of every government site's article
+# pages: the site's 标识码 (its region's six-digit code and a serial number, or ``bm`` and a
+# number for a central body), the article's 发布时间 and 来源, and its address.
+_SITE_META = {"siteidcode": "site_code", "pubdate": "published_on", "contentsource": "source", "url": "url"}
+_SITE_CODE = re.compile(r"^(?:(\d{6})\d{4}|(bm)\d{8})$", re.I)
+
+
+def site_meta(root) -> dict[str, str]:
+    out = {}
+    for meta in root.iter("meta"):
+        key = _SITE_META.get((meta.get("name") or "").strip().lower())
+        value = (meta.get("content") or "").strip()
+        if key and value and key not in out:
+            out[key] = value[:300]
+    return out
+
+
+def site_region(site_code: str) -> str | None:
+    """The region a site's 标识码 names: its first six digits, or the central level for ``bm…``."""
+    from reports.regions.central import CENTRAL_CODE
+    from reports.regions.names import region_index
+
+    match = _SITE_CODE.match(site_code.strip())
+    if not match:
+        return None
+    if match.group(2):
+        return CENTRAL_CODE
+    code = match.group(1)
+    return code if region_index().knows(code) else None
+
+
+def apply_site_meta(report: ParsedReport, meta: dict[str, str], *, region_given: bool = False) -> None:
+    """What the page's site tags add: the 发布日期 when the page states none elsewhere, and the site's
+    region as evidence — it decides between the places an ambiguous name could mean (普陀区 of 上海
+    or of 舟山), and stands in, with a warning, when the text names no place at all."""
+    if report.published_on is None and meta.get("published_on"):
+        report.published_on = metadata_date(meta["published_on"])
+    site = site_region(meta.get("site_code", ""))
+    if site is None or region_given:
+        return
+    from reports.regions.codes import code_prefix
+    from reports.regions.names import region_index
+
+    index = region_index()
+    if report.region_code is None and report.region_candidates:
+        inside = [c for c in report.region_candidates if c.startswith(code_prefix(site)) or c == site]
+        if len(inside) == 1:
+            report.region_code, report.region_candidates = inside[0], ()
+            report.warnings.append(
+                f"地名有多处同名,按网页的网站标识码({index.full_name(site)}的网站)确定为{index.full_name(inside[0])}"
+            )
+    elif report.region_code is None:
+        report.region_code = site
+        report.warnings.append(
+            f"正文未写明所属地区,按网页的网站标识码取为{index.full_name(site)}(网站所属地区):请核对,"
+            "区县或部门的报告可能发布在上级政府网站上"
+        )
+
+
 def _page_title(root) -> str:
     """The part of the <title> that reads as a document title (site names are cut off)."""
     title = root.find(".//title")
@@ -380,6 +439,7 @@ def parse_html(
         raise UnreadableDocument("无法解析网页内容") from exc
 
     meta_title, page_title = _meta_title(root), _page_title(root)
+    site = site_meta(root)
     for el in list(root.iter(*_DROP)):
         if el.getparent() is not None:
             el.drop_tree()
@@ -431,6 +491,9 @@ def parse_html(
         publisher_hint=metadata.get("publisher", ""),
     )
     _apply_metadata(report, metadata)
+    apply_site_meta(report, site, region_given=region_code is not None)
+    if site.get("url", "").startswith(("http://", "https://")):
+        report.metadata.setdefault("url", site["url"])
     report.source_format = "html"
     return report
 

@@ -214,3 +214,50 @@ def test_absurd_spans_in_a_web_page_are_refused():
     )
     with pytest.raises(UnreadableDocument, match="表格过大或合并单元格的跨度异常"):
         parse_document("huge.html", page.encode(), max_bytes=20 << 20)
+
+
+def _site_page(site_code: str, title: str, pubdate: str = "2023-01-20 09:30") -> bytes:
+    """A portal article page with the site tags the 政府网站发展指引 asks for, and a body naming no province."""
+    body = (
+        f"<p>{title}</p><p>本报告依据《中华人民共和国政府信息公开条例》编制。</p>"
+        "<p>一、总体情况</p><p>2022年,我区认真贯彻落实政务公开工作要求。</p>"
+    )
+    return (
+        "<html><head><meta charset='utf-8'>"
+        f"<meta name='SiteIDCode' content='{site_code}'><meta name='PubDate' content='{pubdate}'>"
+        f"<meta name='ArticleTitle' content='{title}'><meta name='Url' content='https://example.gov.cn/a/1.html'>"
+        f"<title>{title}</title></head><body><div class='article'>{body}</div></body></html>"
+    ).encode()
+
+
+def test_the_site_code_decides_between_places_of_one_name():
+    """普陀区 is in 上海 (310107) and in 舟山 (330903): the site's 标识码 (3309…) says which."""
+    report = parse_html(_site_page("3309000001", "普陀区2022年政府信息公开工作年度报告"))
+    assert report.region_code == "330903" and report.region_candidates == ()
+    assert any("网站标识码" in w for w in report.warnings)
+    assert report.published_on == datetime.date(2023, 1, 20)
+    assert report.metadata["url"] == "https://example.gov.cn/a/1.html"
+    shanghai = parse_html(_site_page("3100000001", "普陀区2022年政府信息公开工作年度报告"))
+    assert shanghai.region_code == "310107"
+
+
+def test_a_site_code_stands_in_for_a_region_the_text_never_names_with_a_warning():
+    report = parse_html(_site_page("3208000001", "市发展改革委2022年政府信息公开工作年度报告"))
+    assert report.region_code == "320800"
+    assert any("按网页的网站标识码取为" in w and "请核对" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("site_code", ["", "123", "9999990001", "bmX"])
+def test_a_missing_or_unknown_site_code_adds_nothing(site_code):
+    report = parse_html(_site_page(site_code, "普陀区2022年政府信息公开工作年度报告"))
+    assert report.region_code is None and set(report.region_candidates) == {"310107", "330903"}
+
+
+def test_a_region_the_editor_gives_is_not_overridden_by_the_site():
+    report = parse_html(_site_page("3309000001", "普陀区2022年政府信息公开工作年度报告"), region_code="310107")
+    assert report.region_code == "310107"
+
+
+def test_a_central_site_code_files_the_report_under_the_central_level():
+    report = parse_html(_site_page("bm07000001", "本委2022年政府信息公开工作年度报告"))
+    assert report.region_code == "100000"
