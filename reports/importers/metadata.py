@@ -17,7 +17,9 @@ from reports.format.values import compact, plausible_year
 from reports.importers.labels import edition_from_labels
 from reports.importers.parsed import ParsedReport
 from reports.regions.central import CENTRAL_CODE, central_body
-from reports.regions.names import region_index
+from reports.regions.codes import COUNTY, code_level
+from reports.regions.names import Resolution, region_index
+from reports.regions.places import TOWNSHIP, ZONE
 
 ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER = "annual_report", "work_plan", "guide", "other"
 KINDS = (ANNUAL_REPORT, WORK_PLAN, GUIDE, OTHER)
@@ -254,19 +256,47 @@ def detect_region(report: ParsedReport, text: str, places: Sequence[str] = ()) -
         found = index.find(source, text)
         if found.code:
             report.region_code = found.code
+            report.warnings.extend(_region_notes(found))
             return
         if found.ambiguous and ambiguous is None:
             ambiguous = found
     if ambiguous is not None:
         report.region_candidates = ambiguous.candidates
-        choices = "、".join(f"{index.full_name(c)}({c})" for c in ambiguous.candidates)
-        report.warnings.append(f"地区名称“{ambiguous.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
+        shown = ambiguous.candidates[:_CHOICES_SHOWN]
+        choices = "、".join(f"{index.full_name(c)}({c})" for c in shown)
+        if len(ambiguous.candidates) > len(shown):
+            choices += f"等{len(ambiguous.candidates)}处"
+        if ambiguous.place:
+            report.warnings.append(
+                f"{_PLACE_KINDS[ambiguous.place_kind]}“{ambiguous.place}”在多个县区都有:{choices},未自动确定,请手工选择"
+            )
+        else:
+            report.warnings.append(f"地区名称“{ambiguous.name}”对应多个行政区划:{choices},未自动确定,请手工选择")
         return
     if any(central_body(s) for s in sources[:2]):
         report.region_code = CENTRAL_CODE
         return
     where = f"发布机构“{report.publisher}”" if report.publisher else "标题和正文"
     report.warnings.append(f"未能从{where}识别所属行政区划")
+
+
+_CHOICES_SHOWN = 10
+_PLACE_KINDS = {TOWNSHIP: "乡镇(街道)名称", ZONE: "开发区(功能区)名称"}
+
+
+def _region_notes(found: Resolution) -> list[str]:
+    """What the editor should check when the region was not named as it is today."""
+    index, code = region_index(), found.code
+    where = f"{index.full_name(code)}({code})"
+    notes = []
+    if found.former:
+        names = "、".join(f"“{n}”" for n in found.former)
+        notes.append(f"{names}是已撤销或更名的行政区划名称,所属地区按现行区划定为{where},请核对")
+    if found.place_kind == ZONE and code_level(code) != COUNTY:
+        notes.append(f"所属地区由{_PLACE_KINDS[ZONE]}“{found.place}”推断:它不是县级行政区划,按所在的{where}归档,请核对")
+    elif found.place:
+        notes.append(f"所属地区由{_PLACE_KINDS[found.place_kind]}“{found.place}”推断为{where},请核对")
+    return notes
 
 
 _COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?由(?P<body>[^,,。;;]{2,40}?)(?:根据|依据|按照|编制|编写|负责)")

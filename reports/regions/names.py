@@ -5,6 +5,13 @@ name (湛江市) and by its short form (湛江); a chain of names such as 威海
 resolves to the most specific region whose ancestors are named before it. A name that exists in
 several places (新华区, 朝阳区) and is not disambiguated by a parent is reported as ambiguous,
 never guessed.
+
+Two more kinds of names lead to a region:
+- former names (``reports/data/region_changes.csv``): 莱芜市 -> 济南市, 横县 -> 横州市. A former name
+  that is also a current one (桥东区) counts only after the names of its former parents (邢台市桥东区).
+- places below the county and zones (:mod:`reports.regions.places`): 城关镇, 北戴河新区. A place
+  decides the region only when one region holds a place of that name, or when the other places
+  the text names leave one; otherwise its regions are the candidates.
 """
 
 from __future__ import annotations
@@ -12,9 +19,12 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from reports.regions.changes import RegionChange, region_changes
 from reports.regions.data import RegionRow, path_names, read_rows
+from reports.regions.places import PlaceMatch, place_index
 from reports.regions.tree import RegionTree
 
 # Suffixes that short forms drop, longest first so that 自治州 is tried before 州-less forms.
@@ -60,6 +70,7 @@ class NameMatch:
     name: str
     codes: tuple[str, ...]
     short: bool
+    former: bool = False  # a name the region no longer carries (莱芜市)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,9 @@ class Resolution:
     code: str | None = None
     name: str = ""  # the names as written, e.g. 威海市文登区
     candidates: tuple[str, ...] = field(default=())  # set when ambiguous
+    former: tuple[str, ...] = ()  # former names the region was found by (莱芜市)
+    place: str = ""  # the township or zone the region was found by (城关镇, 北戴河新区)
+    place_kind: str = ""  # places.TOWNSHIP or places.ZONE
 
     @property
     def ambiguous(self) -> bool:
@@ -76,7 +90,7 @@ class Resolution:
 
 
 class RegionIndex:
-    def __init__(self, rows: list[RegionRow]):
+    def __init__(self, rows: list[RegionRow], changes: Iterable[RegionChange] = ()):
         paths = path_names(rows)
         self.tree = RegionTree.from_rows((r.code, r.name, r.level, r.parent, paths[r.code]) for r in rows)
         names: dict[str, set[str]] = {}
@@ -86,10 +100,18 @@ class RegionIndex:
             short = short_name(r.name)
             if short:
                 shorts.setdefault(short, set()).add(r.code)
+        former: dict[str, set[str]] = {}
+        for change in changes:
+            if change.new_code in self.tree.nodes and change.old_name != self.tree.nodes[change.new_code].name:
+                former.setdefault(change.old_name, set()).add(change.new_code)
+        # Every former name, for a chain whose parent names its former place (邢台市桥东区) …
+        self._former_any = {n: tuple(sorted(c)) for n, c in former.items()}
+        # … and, read like full names, those no region carries today (莱芜市, 横县).
+        self._former = frozenset(n for n in former if n not in names)
         self._full = {n: tuple(sorted(c)) for n, c in names.items()}
+        self._full.update({n: self._former_any[n] for n in self._former})
         # A full name always wins over an equal short form of another region.
-        self._short = {n: tuple(sorted(c)) for n, c in shorts.items() if n not in names}
-        self._max_len = max(len(n) for n in self._full)
+        self._short = {n: tuple(sorted(c)) for n, c in shorts.items() if n not in self._full}
         # Name lengths by first character, longest first: a scan only tries lengths that exist.
         self._lengths = {False: _lengths_by_first(self._full), True: _lengths_by_first(self._short)}
 
@@ -107,7 +129,7 @@ class RegionIndex:
         return "".join(self.name_of(c) for c in chain)
 
     def lookup(self, name: str) -> tuple[str, ...]:
-        """Codes carrying a full or short name."""
+        """Codes carrying a full or short name, or today's codes of a former name."""
         return self._full.get(name) or self._short.get(name, ())
 
     def scan(self, text: str) -> list[NameMatch]:
@@ -130,15 +152,20 @@ class RegionIndex:
 
     def _match_at(self, text: str, i: int, names: dict[str, tuple[str, ...]], short: bool) -> NameMatch | None:
         for length in self._lengths[short].get(text[i], ()):
-            codes = names.get(text[i : i + length])
+            name = text[i : i + length]
+            codes = names.get(name)
             if codes:
-                return NameMatch(i, i + length, text[i : i + length], codes, short)
+                return NameMatch(i, i + length, name, codes, short, former=not short and name in self._former)
         return None
 
-    def chains(self, text: str) -> list[list[NameMatch]]:
-        """Runs of adjacent names (威海市 + 文登区) as they stand in the text."""
+    def chains(self, text: str, skip: Iterable[PlaceMatch] = ()) -> list[list[NameMatch]]:
+        """Runs of adjacent names (威海市 + 文登区) as they stand in the text; names inside a place's
+        name (北戴河 in 北戴河新区) are part of that place, not regions of their own."""
+        spans = [(p.start, p.end) for p in skip]
         runs: list[list[NameMatch]] = []
         for m in self.scan(text):
+            if any(start < m.end and m.start < end for start, end in spans):
+                continue
             if runs and runs[-1][-1].end == m.start:
                 runs[-1].append(m)
             else:
@@ -146,22 +173,31 @@ class RegionIndex:
         return runs
 
     def resolve_chain(self, chain: list[NameMatch]) -> Resolution:
-        """The most specific region of a chain; each name narrows the previous ones."""
+        """The most specific region of a chain; each name narrows the previous ones. A name that
+        names no region under the previous ones may be a former name of one (邢台市桥东区)."""
         current = set(chain[0].codes)
         written = chain[0].name
+        former = [chain[0].name] if chain[0].former else []
         for m in chain[1:]:
             narrowed = {c for c in m.codes if current.intersection(self.tree.ancestors(c))}
+            by_former = m.former
+            if not narrowed and m.name in self._former_any:
+                former_codes = self._former_any[m.name]
+                narrowed = {c for c in former_codes if current.intersection(self.tree.ancestors(c, include_self=True))}
+                by_former = True
             if not narrowed:
                 break
             current = narrowed
             written += m.name
+            if by_former:
+                former.append(m.name)
         if len(current) == 1:
-            return Resolution(next(iter(current)), written)
-        return Resolution(None, written, tuple(sorted(current)))
+            return Resolution(next(iter(current)), written, former=tuple(former))
+        return Resolution(None, written, tuple(sorted(current)), former=tuple(former))
 
-    def resolve(self, text: str) -> Resolution:
+    def resolve(self, text: str, skip: Iterable[PlaceMatch] = ()) -> Resolution:
         """The region named by the first chain of names in a short text (a publisher's name)."""
-        for chain in self.chains(text):
+        for chain in self.chains(text, skip):
             return self.resolve_chain(chain)
         return Resolution()
 
@@ -179,13 +215,58 @@ class RegionIndex:
     def find(self, name: str, text: str = "") -> Resolution:
         """The region a name (a publisher's, a title's) gives. A name several regions carry is narrowed
         by ``text``: a chain that names one of them with its parent, else the places above them that
-        the text names; it is never guessed."""
-        found = self.resolve(name)
-        if found.ambiguous and text:
+        the text names; it is never guessed. A township or zone in the name settles the region by
+        :meth:`by_place`."""
+        places = self.places(name)
+        found = self.resolve(name, skip=places)
+        if places:
+            found = self.by_place(found, places[0], text)
+        if found.ambiguous and text and not found.place:
             found = self.disambiguate(found, text)
-        if found.ambiguous and text:
+        if found.ambiguous and text and not found.place:
             found = self.by_mentions(found, text)
         return found
+
+    def places(self, text: str) -> list[PlaceMatch]:
+        """Townships and zones named in a short text (the place list is read on first use)."""
+        ends = {m.end for m in self.scan(text)}
+        return [p for p in place_index().scan(text, after=ends) if p.name not in self._full]
+
+    def by_place(self, found: Resolution, place: PlaceMatch, text: str = "") -> Resolution:
+        """The region a township or zone gives, with the regions named with it (``found``).
+
+        The regions holding a place of that name are narrowed to those under ``found``; when
+        nothing was found with it, to those the text names most closely (the county before the
+        prefecture before the province, :meth:`named_around`). One region left is the answer;
+        several are candidates. A place under none of the regions named with it is ignored.
+        """
+        held = list(place.codes)
+        named = [found.code] if found.code else list(found.candidates)
+        if named:
+            held = [c for c in held if set(named).intersection(self.tree.ancestors(c, include_self=True))]
+            if not held:
+                return found
+        if len(held) > 1 and text:
+            held = self.named_around(held, text)
+        if found.code and (len(held) > 1 or held == [found.code]):
+            return found  # the place says no more than the names before it (礼县城关镇)
+        how = {"place": place.name, "place_kind": place.kind, "former": found.former}
+        if len(held) == 1:
+            return Resolution(held[0], found.name + place.name if found.code else place.name, **how)
+        return Resolution(None, place.name, tuple(sorted(held)), **how)
+
+    def named_around(self, candidates: list[str], text: str) -> list[str]:
+        """The candidates the text names most closely: those whose county the text names, else their
+        prefecture, else their province (a tie keeps every candidate so named); all when none."""
+        named: set[str] = set()
+        for chain in self.chains(text):
+            found = self.resolve_chain(chain)
+            named.update([found.code] if found.code else found.candidates)
+        depth = {
+            c: max((self.tree.depth(a) for a in self.tree.chain(c)[:-1] if a in named), default=0) for c in candidates
+        }
+        best = max(depth.values(), default=0)
+        return [c for c in candidates if depth[c] == best] if best else candidates
 
     def by_mentions(self, ambiguous: Resolution, text: str) -> Resolution:
         """Choose among the candidates of an ambiguous name by the places above them that the text
@@ -206,8 +287,9 @@ class RegionIndex:
         """The region with ``suffix`` (市, 区, 县) that the text names most often, if one stands out."""
         counts: Counter[str] = Counter()
         # Short forms are left out: two characters such as 开平 or 共和 occur in ordinary words.
+        # Former names too: 莱芜市 counts for 济南市, not for a 我市 that is 莱芜.
         for m in self.scan(text):
-            if m.short:
+            if m.short or m.former:
                 continue
             codes = [c for c in m.codes if self.name_of(c).endswith(suffix)]
             if len(codes) == 1:
@@ -243,5 +325,5 @@ def _lengths_by_first(names: dict[str, tuple[str, ...]]) -> dict[str, tuple[int,
 
 @functools.lru_cache(maxsize=1)
 def region_index() -> RegionIndex:
-    """The index over the shipped region list, built once per process."""
-    return RegionIndex(read_rows())
+    """The index over the shipped region list and former names, built once per process."""
+    return RegionIndex(read_rows(), region_changes())
