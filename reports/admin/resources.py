@@ -27,10 +27,22 @@ from reports.models import Report, ReportStatus, TableCell
 from reports.selectors.editors import cells_for_export, reports_by_id, reports_for_spreadsheet
 from reports.selectors.regions import region_find
 from reports.services.audit import log_actions
-from reports.services.reports import publisher_get_or_create, report_save, report_update_values
+from reports.services.reports import (
+    publisher_get_or_create,
+    report_dates_validate,
+    report_save,
+    report_update_values,
+)
 
 # Reading order of the national format, for a sheet that reads like the report.
 _ORDER = {code: i for i, code in enumerate(dict.fromkeys(c for e in fmt.EDITIONS for c in fmt.all_codes(e)))}
+
+
+def _edition_of(code: tuple[str, str, str]) -> str | None:
+    try:
+        return fmt.code_table(code)[0]
+    except KeyError:
+        return None
 
 
 class CellValueWidget(widgets.Widget):
@@ -114,7 +126,7 @@ class TableCellResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         """Check a row against its report's edition; the error names the bad value."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str | list[str]] = {}
         raw_id = str(row.get("report_id") or "").strip()
         try:
             report = self._reports.get(int(float(raw_id)))
@@ -145,9 +157,13 @@ class TableCellResource(resources.ModelResource):
         except ValueError as e:
             errors["value"] = str(e)
         else:
-            problem = fmt.number_error(value, fmt.code_column(code))
-            if problem:
-                errors["value"] = f"“{row.get('value')}”{problem}"
+            # Named as the services name a cell: table, row and column in Chinese (a row whose report
+            # is unknown is checked against the newest edition that has the code).
+            edition = report.edition if report is not None else _edition_of(code)
+            if edition and "table" not in errors and "row" not in errors:
+                problems = fmt.cell_errors(edition, code, value)
+                if problems:
+                    errors["value"] = problems
         if errors:
             raise ValidationError(errors)
 
@@ -269,6 +285,15 @@ class ReportResource(resources.ModelResource):
                 "source_url",
             )
         )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's checks, and the services' own: 发布日期 may not come before 成文日期."""
+        errors = dict(import_validation_errors or {})
+        try:
+            report_dates_validate(report=instance)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        super().validate_instance(instance, errors, validate_unique)
 
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.pk:

@@ -181,6 +181,21 @@ class Table:
         """A person's name for a cell: 申请表 一、本年新收政府信息公开申请数量 / 自然人."""
         return f"{self.row(row_code).label} / {self.column(row_code, column_code).label}"
 
+    @property
+    def name(self) -> str:
+        """The table as a sentence names it: 表三(收到和处理政府信息公开申请情况)."""
+        return f"表{self.number}({self.title})"
+
+    def cell_name(self, row_code: str, column_code: str) -> str:
+        """A cell named by its table, row and column, as a message to an editor names it:
+        表三(收到和处理政府信息公开申请情况)「(三)不予公开 1.属于国家秘密」行「自然人」列.
+
+        A row or column under a group label carries that label too (3.其他 alone could be any group's).
+        """
+        row = " ".join(self.row(row_code).path[-2:])
+        column = " ".join(self.column(row_code, column_code).path[-2:])
+        return f"{self.name}「{row}」行「{column}」列"
+
 
 # --- 二、主动公开政府信息情况 -------------------------------------------------------------
 

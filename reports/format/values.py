@@ -6,6 +6,7 @@ A cell holds a count (``INTEGER``) or an amount in 万元 (``AMOUNT``); the kind
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -25,9 +26,13 @@ from reports.format.tables import (
 
 Code = tuple[str, str, str]
 Values = Mapping[Code, Decimal | None]
-MAX_ABS_VALUE = Decimal("1e14")  # far above any real count or amount; the column holds 18 digits before the point
+# No body receives a billion applications or charges a billion 万元 (10 万亿元) in a year: a number
+# above this is a slip (digits glued together, an ID typed into a cell), not a figure.
+MAX_VALUE = Decimal(10**9)
 MAX_DECIMALS = 6  # amounts are kept exactly as printed, down to 0.000001 万元 (1 分 is 0.000001 万元)
-INTEGER_ERROR, TOO_LARGE_ERROR, NEGATIVE_ERROR, DECIMALS_ERROR = "应为整数", "数值过大", "不能为负数", "小数位数过多"
+INTEGER_ERROR, NEGATIVE_ERROR, DECIMALS_ERROR = "应为整数", "不能为负数", "小数位数过多"
+TOO_LARGE_ERROR = "数值过大(超过十亿)"
+NOT_A_NUMBER_ERROR = "不是数字"
 
 # --- Years --------------------------------------------------------------------------------
 
@@ -121,44 +126,80 @@ def code_kind(code: Code) -> str:
     return column.kind if column else INTEGER
 
 
-def cell_errors(edition: str, code: Code, value: Decimal | None) -> list[str]:
-    """Why ``value`` cannot stand in cell ``code`` of an ``edition`` report (empty when it can)."""
+def cell_errors(edition: str, code: Code, value) -> list[str]:
+    """Why ``value`` cannot stand in cell ``code`` of an ``edition`` report, each reason naming the
+    cell by its table, row and column (empty when it can)."""
     table, row, column = code
     tables = tables_for(edition)
     if table not in tables or not tables[table].has(row, column):
         return [f"{table}.{row}.{column} 不是{EDITION_LABELS.get(edition, edition)}中的表格项"]
-    label = tables[table].cell_label(row, column)
+    name = tables[table].cell_name(row, column)
     problems = number_errors(value, tables[table].column(row, column))
-    return [f"{label}: {p},而不是 {value}" if p == INTEGER_ERROR else f"{label}: {p} ({value})" for p in problems]
+    return [f"{name}:{problem},填写的是 {_shown(value)}" for problem in problems]
 
 
-
-def number_errors(value: Decimal | None, column: Column | None) -> list[str]:
-    """What is wrong with a number for ``column``: 应为整数, 不能为负数, 数值过大, 小数位数过多 (several may apply)."""
+def number_errors(value, column: Column | None) -> list[str]:
+    """What is wrong with a number for ``column``: 应为整数, 不能为负数, 数值过大, 小数位数过多 (several may
+    apply), or 不是数字 for anything but a finite number."""
     if value is None:
         return []
+    value = _decimal(value)
+    if value is None:
+        return [NOT_A_NUMBER_ERROR]
     kind = column.kind if column else INTEGER
     problems = []
     if kind == INTEGER and value != value.to_integral_value():
         problems.append(INTEGER_ERROR)
     if value < 0 and not (column and column.signed):
         problems.append(NEGATIVE_ERROR)
-    if abs(value) >= MAX_ABS_VALUE:
+    if abs(value) > MAX_VALUE:
         problems.append(TOO_LARGE_ERROR)
     if kind == AMOUNT and -value.normalize().as_tuple().exponent > MAX_DECIMALS:
         problems.append(DECIMALS_ERROR)
     return problems
 
 
-def number_error(value: Decimal | None, column: Column | None) -> str | None:
+def number_error(value, column: Column | None) -> str | None:
     """The first thing wrong with a number for ``column``, or None (forms name one problem a cell)."""
     problems = number_errors(value, column)
     return problems[0] if problems else None
 
 
 def value_errors(edition: str, values: Values) -> list[str]:
-    """Every reason the values cannot be stored as an ``edition`` report's numbers."""
+    """Every reason the values cannot be stored as an ``edition`` report's numbers, each naming its cell."""
     return [error for code, value in values.items() for error in cell_errors(edition, code, value)]
+
+
+def _decimal(value) -> Decimal | None:
+    """A finite Decimal for an int or Decimal (a float through its shortest text); None for NaN,
+    infinity, a bool or anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    elif isinstance(value, int):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    return value
+
+
+def _shown(value) -> str:
+    number = _decimal(value)
+    return plain_number(number) if number is not None else str(value)
+
+
+# --- Dates ----------------------------------------------------------------------------------
+
+
+def date_order_error(written_on: datetime.date | None, published_on: datetime.date | None) -> str | None:
+    """Why a report cannot be 发布 before it was 成文 (None when the dates agree or one is unknown)."""
+    if written_on is None or published_on is None or published_on >= written_on:
+        return None
+    return (
+        f"发布日期({published_on:%Y-%m-%d})早于成文日期({written_on:%Y-%m-%d}):"
+        "报告不能在成文之前发布,请按原文核对两个日期。"
+    )
 
 
 def editor_codes() -> list[Code]:

@@ -89,7 +89,7 @@ def parse_document(
     options = {"filename": filename, "year": year, "kind": kind, "region_code": region_code}
     if kind_of_file == "zip":
         raise UnreadableDocument("这是压缩包:请用批量导入(每个文件一份报告)")
-    from reports.importers.text import note_missing_publication_date
+    from reports.importers.text import flag_dates_out_of_order, note_missing_publication_date
 
     if kind_of_file == "office":
         from reports.importers.office import convert
@@ -122,6 +122,7 @@ def parse_document(
     if converted_from:
         report.source_format = converted_from
     note_missing_publication_date(report)
+    flag_dates_out_of_order(report)
     return report
 
 

@@ -315,6 +315,15 @@ def note_missing_publication_date(report: ParsedReport) -> None:
         report.warnings.append(PUBLISHED_ON_UNKNOWN)
 
 
+def flag_dates_out_of_order(report: ParsedReport) -> None:
+    """A 发布日期 before the 成文日期 cannot both be right: the 发布日期 is not kept (the report is then
+    listed as 发布日期不详, never as published on time), and the editor is told to check both."""
+    error = fmt.date_order_error(report.written_on, report.published_on)
+    if error:
+        report.published_on = None
+        report.warnings.append(f"{error.removesuffix('。')}(导入时未采用该发布日期)")
+
+
 def _amount_labels() -> str:
     """The labels of the format's amount columns without their unit note (本年收费金额, 采购总金额 …)."""
     names = {

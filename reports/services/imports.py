@@ -20,6 +20,7 @@ from reports.services.reports import (
     cells_create,
     publisher_get_or_create,
     report_checks,
+    report_dates_validate,
     report_publish,
     report_values_validate,
     search_text,
@@ -110,6 +111,7 @@ def report_import(
         # The year's range is checked by the field's validators; the one-published-report rule
         # is checked on publishing. Skipping constraint validation saves three queries a document.
         report.full_clean(exclude=["publisher", "region"], validate_constraints=False)
+        report_dates_validate(report=report)
     except ValidationError as e:
         raise UnreadableDocument("; ".join(e.messages)) from None
     if original_bytes is not None:

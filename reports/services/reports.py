@@ -30,10 +30,17 @@ def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
 
 
 def report_values_validate(*, edition: str, values: Values) -> None:
-    """Every code must belong to the edition's tables; amounts and counts must be sane."""
+    """Every code must belong to the edition's tables; amounts and counts must be sane (each error names its cell)."""
     errors = fmt.value_errors(edition, values)
     if errors:
         raise ValidationError(errors)
+
+
+def report_dates_validate(*, report: Report) -> None:
+    """发布日期 may not come before 成文日期."""
+    error = fmt.date_order_error(report.written_on, report.published_on)
+    if error:
+        raise ValidationError({"published_on": error})
 
 
 def search_text(report: Report, sections) -> str:
@@ -107,6 +114,7 @@ def report_save(*, report: Report, sections=None, free_tables=None, values: Valu
         _check_publishable(report)
     if values is not None:
         report_values_validate(edition=report.edition, values=values)
+    report_dates_validate(report=report)
     report.full_clean(validate_constraints=False)
     report.save()
     if sections is not None:
@@ -209,6 +217,7 @@ def report_publish(*, report: Report, date_today: bool = True) -> Report:
     report.status = ReportStatus.PUBLISHED
     if report.published_on is None and date_today:
         report.published_on = timezone.localdate()
+    report_dates_validate(report=report)
     report.full_clean()
     report.save()
     stats_refresh_report(report.pk)

@@ -82,7 +82,7 @@ def test_bad_rows_are_named_and_nothing_is_written(make_report):
     assert errors[3]["value"] == ["“十二”不是数字"]
     assert errors[4]["report_id"] == ["报告 999999 不存在"]
     assert "“2022”与报告" in errors[5]["year"][0]
-    assert errors[6]["value"] == ["“1.5”应为整数"]
+    assert errors[6]["value"] == ["表二(主动公开政府信息情况)「规章」行「本年制发件数」列:应为整数,填写的是 1.5"]
     assert "未知的表格代码“proactiv”" in errors[7]["table"][0]
     assert cells_of(report) == before  # the good row is not written either
 
@@ -106,6 +106,78 @@ def test_report_sheet_round_trip_and_correction(make_report):
     row.update(region_code="999999")
     result = ReportResource().import_data(tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False)
     assert result.invalid_rows[0].error_dict["region_code"] == ["地区代码“999999”不在行政区划代码表中"]
+
+
+def test_report_sheet_refuses_a_publication_date_before_the_written_date(make_report):
+    """发布日期 before 成文日期 in the metadata sheet is refused on its row; nothing is written."""
+    report = make_report(status="draft")
+    dataset = ReportResource().export(queryset=Report.objects.all())
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    row.update(written_on="2024-02-01", published_on="2024-01-31")
+    result = ReportResource().import_data(tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False)
+    assert result.invalid_rows[0].error_dict["published_on"] == [
+        "发布日期(2024-01-31)早于成文日期(2024-02-01):报告不能在成文之前发布,请按原文核对两个日期。"
+    ]
+    report.refresh_from_db()
+    assert report.written_on is None
+
+    row.update(written_on="2024-01-31")  # the same day is fine
+    result = ReportResource().import_data(tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False)
+    assert not result.has_validation_errors()
+    report.refresh_from_db()
+    assert report.written_on.isoformat() == "2024-01-31"
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "message"),
+    [
+        (
+            ("applications", "withheld_state_secret", "other_org"),
+            "-1",
+            "表三(收到和处理政府信息公开申请情况)「(三)不予公开 1.属于国家秘密」行「法人或其他组织 其他」列:"
+            "不能为负数,填写的是 -1",
+        ),
+        (
+            ("review_litigation", "litigation_after_review", "total"),
+            "1000000001",
+            "表四(政府信息公开行政复议、行政诉讼情况)「行政诉讼 复议后起诉」行「总计」列:数值过大(超过十亿),"
+            "填写的是 1000000001",
+        ),
+        (
+            ("proactive", "fees", "amount"),
+            "0.0000001",
+            "表二(主动公开政府信息情况)「行政事业性收费」行「本年收费金额(单位:万元)」列:小数位数过多,"
+            "填写的是 0.0000001",
+        ),
+        (
+            ("proactive", "fees", "amount"),
+            "-5.5",
+            "表二(主动公开政府信息情况)「行政事业性收费」行「本年收费金额(单位:万元)」列:不能为负数,填写的是 -5.5",
+        ),
+    ],
+)
+def test_impossible_numbers_are_refused_naming_the_cell(make_report, code, text, message):
+    """A negative, fractional or absurd count or a malformed amount is refused with the cell's Chinese name."""
+    report = make_report(values=balanced_values())
+    before = cells_of(report)
+    rows = [[report.pk, 2023, "520181", *code, text]]
+    result = TableCellResource().import_data(tablib.Dataset(*rows, headers=HEADERS), dry_run=False)
+    assert [r.error_dict["value"] for r in result.invalid_rows] == [[message]]
+    assert cells_of(report) == before
+
+
+def test_the_admin_import_names_a_negative_cell(admin_client, make_report):
+    """Through the admin's spreadsheet import: −1 is shown as an error of its row, nothing can be confirmed."""
+    report = make_report(values=balanced_values())
+    csv = ",".join(HEADERS) + f"\n{report.pk},2023,520181,applications,received,natural_person,-1\n"
+    response = admin_client.post(
+        "/admin/reports/report/import/",
+        {"format": "0", "resource": "1", "import_file": SimpleUploadedFile("cells.csv", csv.encode())},
+    )
+    html = response.content.decode()
+    assert "「一、本年新收政府信息公开申请数量」行「申请人情况 自然人」列:不能为负数,填写的是 -1" in html
+    assert response.context.get("confirm_form") is None
+    assert cells_of(report)[("applications", "received", "natural_person")] == 10
 
 
 def test_admin_export_then_import_a_csv(admin_client, make_report):

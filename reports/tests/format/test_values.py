@@ -60,3 +60,39 @@ def test_amounts_are_stored_exactly(make_report):
     page = report_page(pk=report.pk)
     assert page.values[("proactive", "fees", "amount")] == Decimal("0.092")
     assert report_open_data(page)["tables"]["proactive"]["fees"]["amount"] == "0.092"
+
+
+def test_a_count_above_a_billion_is_refused_and_a_billion_is_not():
+    """十亿 is the bound of a plausible count or amount (万元); NaN, infinity and a bool are no numbers."""
+    count = fmt.code_column(("applications", "received", "total"))
+    amount = fmt.code_column(("proactive", "fees", "amount"))
+    assert fmt.number_errors(Decimal(10**9), count) == []
+    assert fmt.number_errors(Decimal(10**9 + 1), count) == ["数值过大(超过十亿)"]
+    assert fmt.number_errors(Decimal("1000000000.000001"), amount) == ["数值过大(超过十亿)"]
+    assert fmt.number_errors(Decimal("-0.5"), count) == ["应为整数", "不能为负数"]
+    for nonsense in (Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), True, "12"):
+        assert fmt.number_errors(nonsense, count) == ["不是数字"]
+    assert fmt.number_errors(12, count) == [] and fmt.number_errors(2.5, count) == ["应为整数"]
+
+
+def test_cell_errors_name_table_row_and_column():
+    """Each reason names the cell by its table, row (with its group) and column in Chinese."""
+    code = ("applications", "other_misc", "other_org")
+    assert fmt.cell_errors(fmt.EDITION_2021, code, Decimal(-2)) == [
+        "表三(收到和处理政府信息公开申请情况)「(六)其他处理 3.其他」行「法人或其他组织 其他」列:不能为负数,填写的是 -2"
+    ]
+    assert fmt.cell_errors(fmt.EDITION_2019, ("proactive", "licensing", "items_change"), Decimal(-3)) == []
+    assert fmt.cell_errors(fmt.EDITION_2021, ("proactive", "licensing", "items_change"), Decimal(-3)) == [
+        "proactive.licensing.items_change 不是2021年版格式(2021年度起)中的表格项"
+    ]
+
+
+def test_a_publication_date_before_the_written_date_is_named():
+    import datetime
+
+    written, published = datetime.date(2024, 1, 31), datetime.date(2024, 1, 20)
+    assert fmt.date_order_error(written, published) == (
+        "发布日期(2024-01-20)早于成文日期(2024-01-31):报告不能在成文之前发布,请按原文核对两个日期。"
+    )
+    assert fmt.date_order_error(written, written) is None
+    assert fmt.date_order_error(None, published) is None and fmt.date_order_error(written, None) is None

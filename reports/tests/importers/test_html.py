@@ -261,3 +261,14 @@ def test_a_region_the_editor_gives_is_not_overridden_by_the_site():
 def test_a_central_site_code_files_the_report_under_the_central_level():
     report = parse_html(_site_page("bm07000001", "本委2022年政府信息公开工作年度报告"))
     assert report.region_code == "100000"
+
+
+def test_a_publication_date_before_the_written_date_is_not_kept_but_named():
+    """发布日期 2024-01-20 under 成文日期 2024-01-31: one of them is wrong, so the 发布日期 is left for the
+    editor (the document still imports) and the warning names both dates."""
+    data = (FIXTURES / "seed004_portal.html").read_bytes().decode("gbk").replace("2024年02月01日", "2024年01月20日")
+    report = parse_document("portal.html", data.encode("gbk"), max_bytes=MAX)
+    assert report.written_on == datetime.date(2024, 1, 31) and report.published_on is None
+    assert report.warnings == [
+        "发布日期(2024-01-20)早于成文日期(2024-01-31):报告不能在成文之前发布,请按原文核对两个日期(导入时未采用该发布日期)"
+    ]
