@@ -5,3 +5,10 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "政府信息公开"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reports.selectors.access import register
+        from reports.services import audit
+
+        register()
+        audit.connect_signals()

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import path
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsStackedInline
 
 from reports import format as fmt
 from reports.admin.document_import import DocumentImportViews
 from reports.admin.resources import ReportResource, TableCellResource
 from reports.models import FreeTable, Publisher, Region, Report, Section
+from reports.selectors.access import publishers_visible_to, regions_visible_to, reports_visible_to
 from reports.selectors.editors import provinces_with_reports
-from reports.services.reports import (
-    report_confirm_cells,
-    report_publish,
-    report_save,
-    report_withdraw,
-    reports_delete,
-)
+from reports.selectors.versions import report_versions, snapshot_diff, version_get
+from reports.services import workflow
+from reports.services.reports import report_confirm_cells, report_save, reports_delete
 
 
 def cell_field_name(table: str, row: str, column: str) -> str:
@@ -93,14 +93,14 @@ class ReportAdminForm(forms.ModelForm):
         }
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ObjectPermissionsStackedInline):
     model = Section
     extra = 0
     fields = (("position", "number", "heading"), "body")
     ordering = ("position", "id")
 
 
-class FreeTableInline(admin.StackedInline):
+class FreeTableInline(ObjectPermissionsStackedInline):
     model = FreeTable
     extra = 0
     fields = (("position", "caption", "header_rows"), "rows")
@@ -121,7 +121,7 @@ class ProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
+class ReportAdmin(ObjectPermissionsModelAdminMixin, ImportExportMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     # "导入报告" (documents, with a preview) next to import-export's spreadsheet 导入/导出.
@@ -143,10 +143,10 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
     search_fields = ("title", "publisher__name")
     list_select_related = ("region", "publisher")
     autocomplete_fields = ("publisher", "region")
-    readonly_fields = ("created_at", "updated_at", "import_warnings_list")
+    readonly_fields = ("status", "created_at", "updated_at", "import_warnings_list", "workflow_state")
     date_hierarchy = "published_on"
     inlines = (SectionInline, FreeTableInline)
-    actions = ("publish_reports", "withdraw_reports")
+    actions = ("submit_reports", "approve_reports")
     fieldsets = (
         (
             None,
@@ -156,9 +156,11 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
                     ("kind", "edition", "year"),
                     ("publisher", "region"),
                     "status",
+                    "change_reason",
                 )
             },
         ),
+        ("审核", {"fields": ("workflow_state",)}),
         (
             "信息属性",
             {
@@ -173,6 +175,21 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
         ("导入提示", {"fields": ("import_warnings_list",)}),
         ("记录", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)}),
     )
+
+    @admin.display(description="审核情况")
+    def workflow_state(self, obj):
+        if not obj:
+            return "新建的报告保存后为草稿,编辑完成后提交审核。"
+        lines = [f"状态:{obj.get_status_display()}"]
+        if obj.revision_of_id:
+            lines.append(f"这是已发布报告(编号 {obj.revision_of_id})的修订稿:审核通过后替换公开的版本并公布更正记录。")
+        if obj.submitted_at:
+            lines.append(f"提交审核:{obj.submitted_by or '—'},{obj.submitted_at:%Y-%m-%d %H:%M}")
+        if obj.review_comment:
+            lines.append(f"审核意见(退回修改):{obj.review_comment}")
+        if obj.withdrawn_reason:
+            lines.append(f"撤回原因:{obj.withdrawn_reason}")
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
 
     @admin.display(description="导入时的提示")
     def import_warnings_list(self, obj):
@@ -198,7 +215,21 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
         reports_delete(reports=list(queryset))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_has_cells()
+        return reports_visible_to(request.user, super().get_queryset(request).with_has_cells())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices an editor may pick (and the POST may name): their scope's publishers and regions.
+        if db_field.name == "publisher":
+            kwargs["queryset"] = publishers_visible_to(request.user)
+        elif db_field.name == "region":
+            kwargs["queryset"] = regions_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("reports.import_report")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("reports.view_report")
 
     def get_urls(self):
         views = DocumentImportViews(self)
@@ -206,8 +237,77 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
         return [
             path("import-documents/", wrap(views.upload), name="reports_report_import_documents"),
             path("import-documents/<str:token>/", wrap(views.preview), name="reports_report_import_preview"),
+            path("<path:object_id>/workflow/<str:step>/", wrap(self.workflow_view), name="reports_report_workflow"),
+            path("<path:object_id>/compare/", wrap(self.compare_view), name="reports_report_compare"),
             *super().get_urls(),
         ]
+
+    # --- the review workflow -------------------------------------------------------------------
+
+    STEPS = {
+        "submit": lambda report, user, text: workflow.report_submit(report=report, user=user),
+        "approve": lambda report, user, text: workflow.report_approve(report=report, user=user),
+        "reject": lambda report, user, text: workflow.report_reject(report=report, user=user, comment=text),
+        "withdraw": lambda report, user, text: workflow.report_withdraw_by(report=report, user=user, reason=text),
+        "revise": lambda report, user, text: workflow.report_revise(report=report, user=user),
+    }
+    STEP_DONE = {
+        "submit": "已提交审核。",
+        "approve": "审核通过,已发布。",
+        "reject": "已退回修改,编辑会看到审核意见。",
+        "withdraw": "已撤回,公众访问该报告时将看到撤回说明。",
+        "revise": "已创建修订稿:修改后提交审核,通过后替换公开的版本。",
+        "revert": "已恢复到所选版本(保存为新版本)。",
+    }
+
+    def _visible(self, request, object_id) -> Report:
+        report = self.get_queryset(request).filter(pk=object_id).select_related("publisher").first()
+        if report is None:
+            raise Http404("没有这份报告,或它不在您的管辖范围内。")
+        return report
+
+    def workflow_view(self, request, object_id, step):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return _workflow_post(self, request, object_id, step)
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side, in the national format's Chinese names."""
+        report = self._visible(request, object_id)
+        versions = list(report_versions(report))
+        try:
+            a = int(request.GET.get("a") or (versions[1].number if len(versions) > 1 else 0))
+            b = int(request.GET.get("b") or (versions[0].number if versions else 0))
+        except ValueError:
+            a = b = 0
+        old, new = version_get(report, a), version_get(report, b)
+        changes = snapshot_diff(old.snapshot, new.snapshot) if old and new else []
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"版本比较:{report.title}",
+            "report": report,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "can_revert": request.user.has_perm("reports.change_report", report),
+        }
+        return render(request, "admin/reports/report/compare.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The report's versions (every save that changed it) with the difference between any two."""
+        self._visible(request, object_id)
+        return HttpResponseRedirect(reverse("admin:reports_report_compare", args=[object_id]))
+
+    def log_addition(self, request, obj, message):
+        pass  # the audit log and the versions record every write (services); LogEntry would repeat them
+
+    def log_change(self, request, obj, message):
+        pass
+
+    def log_deletions(self, request, queryset):
+        pass
 
     def save_model(self, request, obj, form, change):
         # Saved with its sections, free tables and numbers in save_related: one write, one check.
@@ -248,26 +348,67 @@ class ReportAdmin(ImportExportMixin, admin.ModelAdmin):
         context["cell_tables"] = [(t, fmt.layout_grid(t)) for t in fmt.tables_for(edition).values()]
         context["cell_form"] = form
         context["unconfirmed"] = {".".join(code) for code in (obj.unconfirmed_cells if obj else [])}
+        context["grid_editable"] = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if obj is not None:
+            user = request.user
+            context["workflow_steps"] = [
+                (step, label, needs_text)
+                for step, perm, label, needs_text in (
+                    ("submit", "submit_report", "提交审核", ""),
+                    ("approve", "review_report", "审核通过并发布", ""),
+                    ("reject", "review_report", "退回修改", "审核意见(必填,编辑会看到)"),
+                    ("withdraw", "withdraw_report", "撤回", "撤回原因(必填,向公众说明)"),
+                    ("revise", "revise_report", "修订(创建修订稿)", ""),
+                )
+                if user.has_perm(f"reports.{perm}", obj)
+            ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
-    @admin.action(description="发布所选报告")
-    def publish_reports(self, request, queryset):
-        self._apply(request, queryset, report_publish, "已发布")
+    @admin.action(description="提交所选报告审核")
+    def submit_reports(self, request, queryset):
+        self._apply(request, queryset, "submit")
 
-    @admin.action(description="撤回所选报告")
-    def withdraw_reports(self, request, queryset):
-        self._apply(request, queryset, report_withdraw, "已撤回")
+    @admin.action(description="审核通过并发布所选报告")
+    def approve_reports(self, request, queryset):
+        self._apply(request, queryset, "approve")
 
-    def _apply(self, request, queryset, service, done):
+    def _apply(self, request, queryset, step):
         ok = 0
         for report in queryset.select_related("publisher"):
             try:
-                service(report=report)
+                self.STEPS[step](report, request.user, "")
                 ok += 1
-            except ValidationError as e:
-                self.message_user(request, f"{report.title}:{'; '.join(e.messages)}", messages.ERROR)
+            except (ValidationError, PermissionDenied) as e:
+                problem = "; ".join(e.messages) if isinstance(e, ValidationError) else str(e)
+                self.message_user(request, f"{report.title}:{problem}", messages.ERROR)
         if ok:
-            self.message_user(request, f"{done} {ok} 份报告。", messages.SUCCESS)
+            self.message_user(request, f"{ok} 份报告{self.STEP_DONE[step]}", messages.SUCCESS)
+
+
+def _workflow_post(model_admin: ReportAdmin, request, object_id, step):
+    """One step of the workflow on one report, from the buttons of its change page (POST, CSRF)."""
+    report = model_admin._visible(request, object_id)
+    text = request.POST.get("text", "")
+    target = report
+    try:
+        if step == "revert":
+            version = version_get(report, int(request.POST.get("version") or 0))
+            if version is None:
+                raise ValidationError("没有这个版本。")
+            workflow.report_revert(report=report, version=version, user=request.user)
+        elif step in model_admin.STEPS:
+            result = model_admin.STEPS[step](report, request.user, text)
+            target = result if step in ("revise", "approve") else report
+        else:
+            raise Http404("未知的操作")
+    except PermissionDenied as e:
+        model_admin.message_user(request, str(e) or "您无权执行这项操作。", messages.ERROR)
+    except (ValidationError, ValueError) as e:
+        problem = "; ".join(e.messages) if isinstance(e, ValidationError) else "版本号无效"
+        model_admin.message_user(request, problem, messages.ERROR)
+    else:
+        model_admin.message_user(request, model_admin.STEP_DONE[step], messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:reports_report_change", args=[target.pk]))
 
 
 @admin.register(Publisher)
@@ -278,7 +419,8 @@ class PublisherAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports"))
+        qs = super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports"))
+        return publishers_visible_to(request.user, qs)
 
     @admin.display(description="报告数", ordering="n_reports")
     def report_count(self, obj):
@@ -291,6 +433,9 @@ class RegionAdmin(admin.ModelAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     readonly_fields = ("code", "name", "level", "parent", "path_names")
+
+    def get_queryset(self, request):
+        return regions_visible_to(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

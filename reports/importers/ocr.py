@@ -111,7 +111,7 @@ def _render(page, path: Path) -> None:
     width, height = page.get_size()  # points
     scale = min(DPI / 72, MAX_SIDE / max(width, height, 1))
     bitmap = page.render(scale=scale, grayscale=True)
-    bitmap.to_pil().save(path)
+    bitmap.to_pil().save(path)  # not the ORM: a picture file
 
 
 def _run_engine(folder: Path) -> None:

@@ -1,10 +1,19 @@
+from reports.models.access import ROLE_GROUPS, AccountScope, Role
+from reports.models.audit import AuditAction, AuditEvent
 from reports.models.cells import FreeTable, TableCell
 from reports.models.publisher import Publisher
 from reports.models.region import Region
-from reports.models.report import Report, ReportKind, ReportStatus, Section
+from reports.models.report import Correction, Report, ReportKind, ReportStatus, ReportVersion, Section
 from reports.models.stats import RegionYearStat, ReportStat
 
 __all__ = [
+    "AccountScope",
+    "AuditAction",
+    "AuditEvent",
+    "Correction",
+    "ROLE_GROUPS",
+    "ReportVersion",
+    "Role",
     "FreeTable",
     "Publisher",
     "Region",

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -20,6 +21,7 @@ class ReportKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
+    PENDING = "pending", "待审核"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤回"
 
@@ -103,6 +105,35 @@ class Report(models.Model):
     # Cells read by OCR from a scanned PDF, as [table, row, column]: each waits for the editor to
     # confirm it against the scan, and the report cannot be published until none is left.
     unconfirmed_cells = models.JSONField("待核对的识别单元格", default=list, blank=True, editable=False)
+    # The review workflow (services/workflow.py): who sent the report for review, the reviewer's
+    # last rejection, and why a published report was withdrawn.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True, editable=False)
+    review_comment = models.TextField("审核意见", blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField("撤回原因", blank=True, editable=False)
+    # A draft revision of a published report: edited and reviewed while the published version stays
+    # live; approving it writes it into the published report (and records a 更正记录).
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name="修订的报告",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        editable=False,
+    )
+    change_reason = models.CharField(
+        "更正原因", max_length=500, blank=True, help_text="修订已发布的报告时填写,审核通过后公开在更正记录中。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -187,3 +218,49 @@ class Section(models.Model):
             else:
                 blocks.append(("p", para))
         return blocks
+
+
+class Correction(models.Model):
+    """A public 更正记录: a published report corrected through an approved revision."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
+    corrected_at = models.DateTimeField("更正时间")
+    reason = models.CharField("更正原因", max_length=500)
+    # What changed, in the national format's Chinese names ("表三 … / 自然人:12 → 13").
+    changes = models.JSONField("更正内容", default=list)
+
+    class Meta:
+        verbose_name = "更正记录"
+        verbose_name_plural = "更正记录"
+        ordering = ["-corrected_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report} {self.corrected_at:%Y-%m-%d}"
+
+
+class ReportVersion(models.Model):
+    """One saved state of a report: metadata, sections, free tables and every table number, as one
+    JSON document (see services/versions.py)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=40)
+    snapshot = models.JSONField("内容")
+
+    class Meta:
+        verbose_name = "版本"
+        verbose_name_plural = "版本"
+        ordering = ["report", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="one_version_number_per_report")]
+
+    def __str__(self):
+        return f"{self.report_id} v{self.number}"

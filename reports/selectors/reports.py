@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from django.db.models import Count, QuerySet
 
 from reports import format as fmt
-from reports.models import FreeTable, Region, Report, ReportKind, Section, TableCell
+from reports.models import FreeTable, Region, Report, ReportKind, ReportStatus, Section, TableCell
 from reports.regions.codes import province_of
 
 PUBLIC_LIST_RELATED = ("publisher", "region")
@@ -71,6 +71,8 @@ class ReportPage:
     base_url: str = ""  # ``https://host`` for absolute links in files; "" on pages
     # Rules against the same body's report on the year before (上年结转, 现行有效件数); only the page's.
     year_checks: list[fmt.CheckResult] = field(default_factory=list)
+    # The public 更正记录 (approved revisions), newest first; only the page reads them.
+    corrections: list = field(default_factory=list)
 
     def __post_init__(self):
         if not self.tables and not self.checks:
@@ -120,18 +122,20 @@ def report_pages(reports: list[Report], *, base_url: str = "") -> list[ReportPag
     for t in FreeTable.objects.filter(report_id__in=ids).order_by("report_id", "position", "id"):
         free_tables[t.report_id].append(t)
     values = TableCell.objects.filter(report_id__in=ids).values_by_report()
-    return [
-        ReportPage(r, sections[r.pk], free_tables[r.pk], values.get(r.pk, {}), base_url=base_url) for r in reports
-    ]
+    return [ReportPage(r, sections[r.pk], free_tables[r.pk], values.get(r.pk, {}), base_url=base_url) for r in reports]
 
 
-def report_page(*, pk: int, preview: bool = False, base_url: str = "") -> ReportPage | None:
-    """The read model of a published report; of any report when ``preview`` (editors). None if not found."""
-    qs = Report.objects.all() if preview else Report.objects.published()
-    report = qs.select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
+def report_page(*, pk: int, preview: bool = False, viewer=None, base_url: str = "") -> ReportPage | None:
+    """The read model of a published report. An unpublished one only for ``preview`` (trusted
+    callers) or for a ``viewer`` allowed to see it (an editor or reviewer whose scope holds it).
+    None if not found or not allowed."""
+    report = Report.objects.select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
     if report is None:
         return None
+    if not (report.is_public or preview or (viewer is not None and viewer.has_perm("reports.view_report", report))):
+        return None
     page = report_pages([report], base_url=base_url)[0]
+    page.corrections = list(report.corrections.all()) if report.is_public else []
     previous = None
     if report.kind == ReportKind.ANNUAL_REPORT and report.year is not None:
         previous = previous_year_values(publisher_id=report.publisher_id, year=report.year)
@@ -237,3 +241,12 @@ def annual_report_overview(*, years: int = 6) -> Overview:
         per_year = [(y, by_province[code].get(y, 0)) for y in year_list]
         rows.append((provinces[code], per_year, sum(n for _, n in per_year)))
     return Overview(year_list, rows)
+
+
+def report_withdrawal(pk: int) -> Report | None:
+    """A withdrawn report (its title, when and why), for the page its public URL then shows."""
+    return (
+        Report.objects.filter(pk=pk, status=ReportStatus.WITHDRAWN)
+        .only("pk", "title", "withdrawn_at", "withdrawn_reason", "status")
+        .first()
+    )

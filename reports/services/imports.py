@@ -34,6 +34,7 @@ def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -
         return None
     return Report.objects.filter(publisher=publisher, year=year, kind=kind).order_by("-id").first()
 
+
 @transaction.atomic
 def report_import(
     *,
@@ -147,6 +148,7 @@ def report_import(
         except ValidationError as e:
             raise UnreadableDocument("; ".join(e.messages)) from None
     return report, replaced
+
 
 # --- Batches: the admin upload, import_reports and spreadsheets share these ---------------------
 

@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from reports import format as fmt
 from reports.format import Values
-from reports.models import Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.selectors.versions import normalise_text, report_snapshot, snapshot_diff
+from reports.services.audit import audit
 from reports.services.statistics import stats_refresh_report, stats_refresh_reports
+from reports.services.versions import snapshot_before, version_record
 
 
 def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
@@ -77,7 +80,7 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
 def _sections_replace(report: Report, sections) -> list[Section]:
     report.sections.all().delete()
     return Section.objects.bulk_create(
-        Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
+        Section(report=report, position=i, number=s.number, heading=s.heading, body=normalise_text(s.body))
         for i, s in enumerate(sections)
     )
 
@@ -116,15 +119,32 @@ def report_save(*, report: Report, sections=None, free_tables=None, values: Valu
         report_values_validate(edition=report.edition, values=values)
     report_dates_validate(report=report)
     report.full_clean(validate_constraints=False)
+    before = snapshot_before(report)
+    for section in sections or ():
+        section.body = normalise_text(section.body)  # CRLF, trailing spaces: not part of the text
     report.save()
     if sections is not None:
         sections = _children_sync(report, report.sections, sections)
     if free_tables is not None:
-        _children_sync(report, report.free_tables, free_tables)
+        free_tables = _children_sync(report, report.free_tables, free_tables)
     if values is not None:
         report.cells.all().delete()
         cells_create(report, values)
-    return report_refresh_derived(report=report, sections=sections, values=values)
+    checks = report_refresh_derived(report=report, sections=sections, values=values)
+    _record_change(report, before, values=values, sections=sections, free_tables=free_tables)
+    return checks
+
+
+def _record_change(report: Report, before: dict | None, *, action: str | None = None, detail: str = "", **parts):
+    """Keep a version and log the change with old and new values — unless nothing changed (a save
+    that only turned CRLF into LF, or wrote the same numbers again, is no edit)."""
+    after = report_snapshot(report, **parts)
+    changes = snapshot_diff(before, after)
+    if before is not None and not changes and action is None:
+        return
+    action = action or (AuditAction.EDIT if before is not None else AuditAction.CREATE)
+    version_record(report=report, action=AuditAction(action).label, snapshot=after)
+    audit(action, report, changes=changes, detail=detail)
 
 
 def report_confirm_cells(*, report: Report, cells: Iterable[tuple[str, str, str]] | None = None) -> Report:
@@ -135,16 +155,25 @@ def report_confirm_cells(*, report: Report, cells: Iterable[tuple[str, str, str]
         done = {tuple(code) for code in cells}
         remaining = [code for code in report.unconfirmed_cells if tuple(code) not in done]
     if remaining != report.unconfirmed_cells:
+        confirmed = len(report.unconfirmed_cells) - len(remaining)
         report.unconfirmed_cells = remaining
         report.save(update_fields=["unconfirmed_cells", "updated_at"])
+        audit(
+            AuditAction.CONFIRM_CELLS,
+            report,
+            detail=f"核对了 {confirmed} 个文字识别读出的单元格,余 {len(remaining)} 个",
+        )
     return report
 
 
 @transaction.atomic
 def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
     """Replace the standard-table numbers of a report; returns the consistency checks."""
+    before = snapshot_before(report)
     _values_replace(report, values)
-    return report_refresh_derived(report=report, values=values)
+    checks = report_refresh_derived(report=report, values=values)
+    _record_change(report, before, values=values)
+    return checks
 
 
 @transaction.atomic
@@ -158,7 +187,10 @@ def report_update_values(*, report: Report, values: Values) -> list[fmt.CheckRes
 @transaction.atomic
 def report_set_sections(*, report: Report, sections) -> None:
     """Replace the sections of a report with (number, heading, body) items."""
-    report_refresh_derived(report=report, sections=_sections_replace(report, sections))
+    before = snapshot_before(report)
+    sections = _sections_replace(report, sections)
+    report_refresh_derived(report=report, sections=sections)
+    _record_change(report, before, sections=sections)
 
 
 def cells_create(report: Report, values: Values) -> None:
@@ -214,23 +246,33 @@ def _check_publishable(report: Report) -> None:
 def report_publish(*, report: Report, date_today: bool = True) -> Report:
     """Make a report public; sets 发布日期 to today when it has none (unless ``date_today`` is off)."""
     _check_publishable(report)
+    before = snapshot_before(report)
     report.status = ReportStatus.PUBLISHED
     if report.published_on is None and date_today:
         report.published_on = timezone.localdate()
     report_dates_validate(report=report)
+    report.withdrawn_at, report.withdrawn_reason = None, ""
     report.full_clean()
     report.save()
     stats_refresh_report(report.pk)
+    _record_change(report, before, action=AuditAction.PUBLISH)
     return report
 
 
 @transaction.atomic
-def report_withdraw(*, report: Report) -> Report:
-    """Take a report off the public site (kept, not deleted)."""
+def report_withdraw(*, report: Report, reason: str) -> Report:
+    """Take a report off the public site (kept, not deleted); the public URL then says when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("撤回报告必须填写撤回原因(将向公众说明)。")
+    before = snapshot_before(report)
     report.status = ReportStatus.WITHDRAWN
+    report.withdrawn_at = timezone.now()
+    report.withdrawn_reason = reason[:2000]
     report.full_clean()
     report.save()
     stats_refresh_report(report.pk)
+    _record_change(report, before, action=AuditAction.WITHDRAW, detail=reason)
     return report
 
 
@@ -238,6 +280,8 @@ def report_withdraw(*, report: Report) -> Report:
 def reports_delete(*, reports) -> int:
     """Delete reports with everything they hold, and take them out of the statistics."""
     ids = [r.pk for r in reports]
+    for report in reports:
+        audit(AuditAction.DELETE, report, detail=f"删除报告(状态:{report.get_status_display()})")
     Report.objects.filter(pk__in=ids).delete()
     stats_refresh_reports(ids)
     return len(ids)

@@ -20,7 +20,7 @@ from reports.models import Region, ReportKind
 from reports.regions.codes import is_code
 from reports.selectors.filters import ParameterError, ReportFilter, reports_matching
 from reports.selectors.regions import region_children, region_find
-from reports.selectors.reports import report_example_id, report_page, report_pages
+from reports.selectors.reports import report_example_id, report_page, report_pages, report_withdrawal
 from reports.web.downloads import base_url, download_urls
 
 PAGE_SIZE = 20
@@ -91,6 +91,11 @@ def report_detail(request, pk: int):
     """One published report in the open-data format, with "downloads"."""
     page = report_page(pk=pk, base_url=base_url(request))
     if page is None:
+        withdrawn = report_withdrawal(pk)
+        if withdrawn is not None:
+            return _error(
+                None, f"报告已于 {withdrawn.withdrawn_at:%Y-%m-%d} 撤回:{withdrawn.withdrawn_reason}", status=410
+            )
         return _error(None, "报告不存在或未公开。", status=404)
     return _json(report_json(page, request))
 

@@ -204,7 +204,9 @@ def line_chart(
     xs = [left + step * (i + 0.5) for i in range(len(x_labels))]
     chart.x_labels = [Tick(x, label) for x, label in zip(xs, x_labels, strict=True)]
     for k, (name, vs) in enumerate(series):
-        points = [(x, base - _num(v) * scale, fmt.display_number(v)) for x, v in zip(xs, vs, strict=True) if v is not None]
+        points = [
+            (x, base - _num(v) * scale, fmt.display_number(v)) for x, v in zip(xs, vs, strict=True) if v is not None
+        ]
         chart.lines.append(
             {
                 "name": name,

@@ -17,7 +17,7 @@ from reports.selectors.filters import ParameterError, filter_params, reports_mat
 from reports.selectors.regions import region_find
 from reports.selectors.reports import report_page
 from reports.services import downloads
-from reports.web.pages import is_editor
+from reports.web.pages import viewer, withdrawn_response
 
 
 def base_url(request) -> str:
@@ -37,8 +37,11 @@ def content_disposition(filename: str, fallback: str, *, inline: bool = False) -
 
 
 def _page_or_404(request, pk: int):
-    page = report_page(pk=pk, preview=is_editor(request), base_url=base_url(request))
+    page = report_page(pk=pk, viewer=viewer(request), base_url=base_url(request))
     if page is None:
+        withdrawn = withdrawn_response(request, pk)
+        if withdrawn is not None:
+            return withdrawn
         raise Http404("报告不存在或未公开")
     return page
 
@@ -49,6 +52,8 @@ def report_download(request, pk: int, ext: str):
     if ext not in FORMATS:
         raise Http404("不支持的下载格式")
     page = _page_or_404(request, pk)
+    if isinstance(page, HttpResponse):
+        return page  # withdrawn: 410
     fp = downloads.fingerprint(page)
     etag = f'"{fp}-{ext}"'
     not_modified = get_conditional_response(request, etag=etag)
@@ -68,7 +73,10 @@ def report_print(request, pk: int):
     """The print HTML the PDF is rendered from (A4, official-document layout)."""
     from reports.exporters.pdf import render_print_html
 
-    return HttpResponse(render_print_html(_page_or_404(request, pk)))
+    page = _page_or_404(request, pk)
+    if isinstance(page, HttpResponse):
+        return page  # withdrawn: 410
+    return HttpResponse(render_print_html(page))
 
 
 def _bulk_filename(params) -> str:

@@ -11,7 +11,7 @@ from reports.regions.codes import is_code
 from reports.selectors.filters import ReportFilter, filter_params
 from reports.selectors.regions import region_children as children_of
 from reports.selectors.regions import region_choosers, region_find
-from reports.selectors.reports import annual_report_overview, report_list_public, report_page
+from reports.selectors.reports import annual_report_overview, report_list_public, report_page, report_withdrawal
 
 # The four first-level entries of a 政府信息公开 column (国办公开办函〔2019〕61号).
 COLUMN_ENTRIES = (
@@ -22,9 +22,18 @@ COLUMN_ENTRIES = (
 )
 
 
-def is_editor(request) -> bool:
-    """Staff may see drafts on the public URLs (to check them before publishing)."""
-    return request.user.is_authenticated and request.user.is_staff
+def viewer(request):
+    """The signed-in account, which may see the unpublished reports of its scope on the public URLs
+    (to check them before publishing); None for everyone else."""
+    return request.user if request.user.is_authenticated else None
+
+
+def withdrawn_response(request, pk):
+    """410 Gone with a page that says the report was withdrawn, when and why; None if it was not."""
+    report = report_withdrawal(pk)
+    if report is None:
+        return None
+    return render(request, "reports/withdrawn.html", {"report": report}, status=410)
 
 
 @require_GET
@@ -88,8 +97,11 @@ CHOOSER_PLACEHOLDERS = ("全部省份", "全部市(州)", "全部县(市、区)"
 
 @require_GET
 def report_detail(request, pk):
-    page = report_page(pk=pk, preview=is_editor(request))
+    page = report_page(pk=pk, viewer=viewer(request))
     if page is None:
+        withdrawn = withdrawn_response(request, pk)
+        if withdrawn is not None:
+            return withdrawn
         raise Http404("报告不存在或未公开")
     return render(
         request,

@@ -120,30 +120,35 @@ def test_list_has_checks_column_and_filters(admin_client, make_report):
     assert admin_client.get("/admin/reports/report/?q=湛江").context["cl"].result_count == 1
 
 
-def test_publish_and_withdraw_actions(admin_client, make_report):
-    """Publishing goes through the service: a second published report of a publisher-year is refused."""
+def test_submit_approve_and_withdraw_through_the_workflow(admin_client, make_report, django_user_model):
+    """Sending for review, approving (a second published report of a publisher-year is refused) and
+    withdrawing with a reason, from the list's actions and the change page's buttons."""
     first = make_report(status="draft")
     second = make_report(status="draft", title="重复的年度报告")
-    admin_client.post(
-        "/admin/reports/report/",
-        {"action": "publish_reports", "_selected_action": [first.pk]},
-        follow=True,
+    admin_client.post("/admin/reports/report/", {"action": "submit_reports", "_selected_action": [first.pk, second.pk]})
+    first.refresh_from_db()
+    assert first.status == ReportStatus.PENDING
+    # The superuser submitted them: by default nobody approves their own submission.
+    response = admin_client.post(
+        "/admin/reports/report/", {"action": "approve_reports", "_selected_action": [first.pk]}, follow=True
     )
+    assert any("不能审核自己提交的报告" in str(m) for m in response.context["messages"])
+    reviewer = django_user_model.objects.create_superuser("reviewer2", password="x" * 16)
+    admin_client.force_login(reviewer)
+    admin_client.post("/admin/reports/report/", {"action": "approve_reports", "_selected_action": [first.pk]})
     first.refresh_from_db()
     assert first.status == ReportStatus.PUBLISHED
     response = admin_client.post(
-        "/admin/reports/report/",
-        {"action": "publish_reports", "_selected_action": [second.pk]},
-        follow=True,
+        "/admin/reports/report/", {"action": "approve_reports", "_selected_action": [second.pk]}, follow=True
     )
     assert any("已有已发布的年度报告" in str(m) for m in response.context["messages"])
-    assert Report.objects.get(pk=second.pk).status == ReportStatus.DRAFT
-    admin_client.post(
-        "/admin/reports/report/",
-        {"action": "withdraw_reports", "_selected_action": [first.pk]},
-    )
+    assert Report.objects.get(pk=second.pk).status == ReportStatus.PENDING
+    url = f"/admin/reports/report/{first.pk}/workflow/withdraw/"
+    response = admin_client.post(url, {"text": ""}, follow=True)
+    assert any("必须填写撤回原因" in str(m) for m in response.context["messages"])
+    admin_client.post(url, {"text": "数据有误,更正后重新发布"})
     first.refresh_from_db()
-    assert first.status == ReportStatus.WITHDRAWN
+    assert first.status == ReportStatus.WITHDRAWN and first.withdrawn_reason == "数据有误,更正后重新发布"
 
 
 def test_switching_edition_keeps_only_that_editions_cells(admin_client, make_report):
@@ -207,7 +212,11 @@ def test_one_admin_save_runs_the_rules_once_and_refreshes_statistics_once(admin_
 
 def test_saving_keeps_section_ids_and_positions(admin_client, make_report):
     """Sections an editor did not delete keep their id and position; a deleted one goes, a new one comes."""
-    parts = (("一", "总体情况", "甲。"), ("二", "主动公开政府信息情况", "乙。"), ("三", "收到和处理政府信息公开申请情况", "丙。"))
+    parts = (
+        ("一", "总体情况", "甲。"),
+        ("二", "主动公开政府信息情况", "乙。"),
+        ("三", "收到和处理政府信息公开申请情况", "丙。"),
+    )
     report = make_report(values=balanced_values(), sections=parts)
     first, second, third = list(report.sections.all())
     data = change_form_data(report, balanced_values(), [first, second, third])
@@ -227,7 +236,11 @@ def test_saving_keeps_section_ids_and_positions(admin_client, make_report):
     assert response.status_code == 302
     stored = [(s.pk, s.position, s.heading) for s in report.sections.all()]
     new = report.sections.get(heading="附记")
-    assert stored == [(first.pk, first.position, "总体情况"), (new.pk, 5, "附记"), (second.pk, 10, "主动公开政府信息情况")]
+    assert stored == [
+        (first.pk, first.position, "总体情况"),
+        (new.pk, 5, "附记"),
+        (second.pk, 10, "主动公开政府信息情况"),
+    ]
 
 
 def test_rule_warnings_are_shown_for_any_kind_of_report(admin_client, make_report):

@@ -145,7 +145,7 @@ def test_imported_and_published_reports_reach_the_statistics(client):
     assert year["values"]["applications.received.total"]["sum"] == 290
     assert year["values"]["proactive.fees.amount"]["sum"] == "6858.05"
     report = Report.objects.get(pk=result["id"])
-    report_withdraw(report=report)
+    report_withdraw(report=report, reason="数据有误")
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
     assert year["reports"] == 0
 

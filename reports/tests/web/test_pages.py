@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.tests.conftest import balanced_values
 
@@ -103,13 +104,20 @@ def test_bad_parameters_give_a_message_not_an_error(client, make_report, query, 
 
 
 def test_drafts_and_withdrawn_reports_are_not_public(client, make_report, admin_client):
-    """Only published reports are listed, shown and served as JSON; editors may preview drafts."""
+    """Only published reports are listed, shown and served as JSON; editors may preview drafts; a
+    withdrawn report's URL answers 410 Gone with when and why."""
     draft = make_report(status="draft")
     withdrawn = make_report(status="withdrawn", year=2022)
+    withdrawn.withdrawn_reason = "数据统计口径有误"
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save()
     assert titles(client.get("/reports/")) == []
-    for report in (draft, withdrawn):
-        assert client.get(report.get_absolute_url()).status_code == 404
-        assert client.get(f"/api/reports/{report.pk}/").status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/reports/{draft.pk}/").status_code == 404
+    gone = client.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410 and "数据统计口径有误" in gone.content.decode() and "已撤回" in gone.content.decode()
+    assert client.get(f"/api/reports/{withdrawn.pk}/").status_code == 410
+    assert client.get(f"/reports/{withdrawn.pk}/download.pdf").status_code == 410
     assert "预览" in admin_client.get(draft.get_absolute_url()).content.decode()
 
 
@@ -149,7 +157,8 @@ def test_report_page_lays_out_tables_officially(client, make_report):
 
 
 def test_report_page_query_count_does_not_grow(client, make_report, django_assert_max_num_queries):
-    """Sections and cells are fetched in bulk: a big report costs the same queries as a small one."""
+    """Sections and cells are fetched in bulk: a big report costs the same queries as a small one
+    (seven: the report, sections, free tables, cells, last year's report, its cells, corrections)."""
     small = make_report(sections=(("一", "总体情况", "x"),))
     big = make_report(
         year=2022,
@@ -157,7 +166,7 @@ def test_report_page_query_count_does_not_grow(client, make_report, django_asser
         sections=[(str(i), f"第{i}部分", "正文\n" * 20) for i in range(30)],
     )
     for report in (small, big):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             assert client.get(report.get_absolute_url()).status_code == 200
 
 

@@ -4,6 +4,7 @@ from reports import format as fmt
 
 register = template.Library()
 
+
 @register.filter
 def cell_text(cell, values):
     """The shown value of a grid value-cell: blank stays blank."""
