@@ -270,3 +270,17 @@ def test_import_warnings_stay_with_the_report_for_the_editor(admin_client):
     assert report.import_warnings == [PUBLISHED_ON_UNKNOWN]
     html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
     assert "导入时的提示" in html and "未注明发布日期" in html
+
+
+def test_each_grid_scrolls_in_its_own_box_with_its_labels(admin_client, make_report):
+    """Table 三 is wider than a laptop screen: each grid sits in a scrolling box (labelled by the
+    table's caption) whose script holds the header rows and row labels in place; inputs keep their names."""
+    report = make_report(values=balanced_values())
+    html = admin_client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    for code in ("proactive", "applications", "review_litigation"):
+        box = f'<div class="cell-grid-box" tabindex="0" role="region" aria-labelledby="grid-{code}-title">'
+        assert html.index(box) < html.index(f'<table class="cell-grid" id="grid-{code}">')
+    assert ".cell-grid-box { width: fit-content; max-width: 100%; max-height: 80vh; overflow: auto;" in html
+    assert 'classList.add("sticky-left")' in html and 'classList.add("sticky-top")' in html
+    assert 'name="cell__review_litigation__litigation_after_review__total"' in html
+    assert 'name="cell__applications__received__total"' in html
