@@ -250,7 +250,7 @@ class DocumentImportViews:
         return reverse("admin:reports_report_changelist") + query
 
     def upload(self, request):
-        if not self.admin.has_add_permission(request):
+        if not request.user.has_perm("reports.import_report"):
             raise Http404
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -265,7 +265,7 @@ class DocumentImportViews:
         return TemplateResponse(request, "admin/reports/report/import_upload.html", context)
 
     def preview(self, request, token: str):
-        if not self.admin.has_add_permission(request):
+        if not request.user.has_perm("reports.import_report"):
             raise Http404
         batch = Batch.load(request, token)
         if request.method == "POST" and "_abandon" in request.POST:
@@ -351,6 +351,7 @@ class DocumentImportViews:
                     publish=False,
                     original_name=PurePath(p.name).name,
                     original_bytes=batch.data(document),
+                    user=request.user,
                 )
             except UnreadableDocument as e:
                 counts["failed"] += 1

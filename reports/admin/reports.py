@@ -419,7 +419,9 @@ class PublisherAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports"))
+        qs = (
+            super().get_queryset(request).select_related("region").annotate(n_reports=Count("reports")).order_by("name")
+        )
         return publishers_visible_to(request.user, qs)
 
     @admin.display(description="报告数", ordering="n_reports")

@@ -24,6 +24,7 @@ from import_export import fields, resources, widgets
 
 from reports import format as fmt
 from reports.models import Report, ReportStatus, TableCell
+from reports.selectors.access import region_in_scope
 from reports.selectors.editors import cells_for_export, reports_by_id, reports_for_spreadsheet
 from reports.selectors.regions import region_find
 from reports.services.audit import log_actions
@@ -33,6 +34,24 @@ from reports.services.reports import (
     report_save,
     report_update_values,
 )
+
+_REFUSED = "您无权修改报告 {pk}:它不在您的管辖范围内,或已提交审核或已发布(已发布的报告请在编辑页“修订”,经审核后生效)"
+
+
+def _scope_errors(user, row, region_code: str) -> dict[str, str]:
+    """What the account may not do with this report row: change a report outside its scope or not a
+    draft, create one, or file one under a region outside its scope."""
+    errors = {}
+    raw_id = str(row.get("id") or "").strip().removesuffix(".0")
+    report = reports_by_id([int(raw_id)]).get(int(raw_id)) if raw_id.isascii() and raw_id.isdigit() else None
+    if report is not None and not user.has_perm("reports.change_report", report):
+        errors["id"] = _REFUSED.format(pk=report.pk)
+    elif report is None and not user.has_perm("reports.add_report"):
+        errors["id"] = "您无权新建报告"
+    if region_code and not region_in_scope(user, region_code):
+        errors["region_code"] = f"地区“{region_code}”不在您的管辖范围内"
+    return errors
+
 
 # Reading order of the national format, for a sheet that reads like the report.
 _ORDER = {code: i for i, code in enumerate(dict.fromkeys(c for e in fmt.EDITIONS for c in fmt.all_codes(e)))}
@@ -90,6 +109,7 @@ class TableCellResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._reports: dict[int, Report] = {}
+        self._refused: set[int] = set()
         self._pending: dict[int, dict] = defaultdict(dict)
 
     # --- export ------------------------------------------------------------------------------
@@ -122,6 +142,11 @@ class TableCellResource(resources.ModelResource):
             except (TypeError, ValueError):
                 continue
         self._reports = reports_by_id(ids)
+        user = kwargs.get("user")
+        if user is not None:
+            # Only the drafts of the account's scope take numbers from a sheet: a published report
+            # changes through a reviewed revision, never in place.
+            self._refused = {pk for pk, r in self._reports.items() if not user.has_perm("reports.change_report", r)}
         self._pending.clear()
 
     def before_import_row(self, row, **kwargs):
@@ -136,6 +161,9 @@ class TableCellResource(resources.ModelResource):
         else:
             if report is None:
                 errors["report_id"] = f"报告 {raw_id or '(空)'} 不存在"
+            elif report.pk in self._refused:
+                errors["report_id"] = _REFUSED.format(pk=report.pk)
+                report = None
         code = tuple(str(row.get(k) or "").strip() for k in ("table", "row", "column"))
         row.update(dict(zip(("table", "row", "column"), code, strict=True)))
         if report is not None:
@@ -251,6 +279,9 @@ class ReportResource(resources.ModelResource):
         row["region_code"] = code
         if region_find(code) is None:
             errors["region_code"] = f"地区代码“{code}”不在行政区划代码表中"
+        user = kwargs.get("user")
+        if user is not None:
+            errors.update(_scope_errors(user, row, code))
         if not str(row.get("publisher") or "").strip():
             errors["publisher"] = "发布机构不能为空"
         for key in ("title", "kind", "index_no", "document_no", "source_url"):

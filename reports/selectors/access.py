@@ -78,7 +78,7 @@ def roles_of(user) -> list[str]:
 # --- Querysets: what an account may see ----------------------------------------------------
 
 
-def scope_filter(user, *, region_field: str = "region_id", publisher_field: str = "publisher_id") -> Q | None:
+def scope_filter(user, *, region_field: str = "region__code", publisher_field: str = "publisher_id") -> Q | None:
     """The Q that keeps rows in ``user``'s scope; None means everything (管理员)."""
     a = access(user)
     if a.admin:
@@ -106,7 +106,7 @@ def publishers_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
         return qs
     q = Q(pk__in=a.publishers)
     for prefix in a.prefixes:
-        q |= Q(region_id__startswith=prefix)
+        q |= Q(region__code__startswith=prefix)
     return qs.filter(q) if a.staff else qs.none()
 
 

@@ -6,6 +6,7 @@ The admin's document upload, ``manage.py import_reports`` and any batch call
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,8 +15,10 @@ from django.db import transaction
 
 from reports import format as fmt
 from reports.importers import ParsedReport, UnreadableDocument
-from reports.models import FreeTable, Publisher, Report, ReportKind, ReportStatus, Section
+from reports.models import AuditAction, FreeTable, Publisher, Report, ReportKind, ReportStatus, Section
+from reports.selectors.access import region_in_scope
 from reports.selectors.regions import region_get
+from reports.services.audit import audit
 from reports.services.reports import (
     cells_create,
     publisher_get_or_create,
@@ -26,6 +29,7 @@ from reports.services.reports import (
     search_text,
 )
 from reports.services.statistics import stats_refresh_report
+from reports.services.versions import version_record
 
 
 def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
@@ -182,17 +186,52 @@ def report_existing_for(
     return report_find_existing(publisher=publisher, year=year, kind=kind or parsed.kind)
 
 
-def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", **options) -> ImportOutcome:
+def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", user=None, **options) -> ImportOutcome:
     """Import one parsed document all or nothing; a report already there is refused, replaced or skipped.
 
     ``options`` are those of :func:`report_import` (region_code, year, kind, publisher_name …).
+    With ``user`` (the admin), the report must fall in the account's scope, and a report it would
+    replace must be one the account may change. Every import, and every refusal, is audited with
+    the file's name and SHA-256.
     """
     if on_existing not in ON_EXISTING:
         raise ValueError(on_existing)
-    if on_existing == "skip":
+    name = options.get("original_name") or ""
+    data = options.get("original_bytes")
+    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    try:
         keys = ("region_code", "year", "kind", "publisher_name")
-        existing = report_existing_for(parsed=parsed, **{k: options.get(k) for k in keys})
-        if existing is not None:
+        existing = None
+        if on_existing in ("skip", "replace"):
+            existing = report_existing_for(parsed=parsed, **{k: options.get(k) for k in keys})
+        if on_existing == "skip" and existing is not None:
             return ImportOutcome(existing, SKIPPED)
-    report, replaced = report_import(parsed=parsed, replace=on_existing == "replace", **options)
-    return ImportOutcome(report, REPLACED if replaced else IMPORTED)
+        if user is not None:
+            _check_import_scope(user, options.get("region_code") or parsed.region_code, existing, on_existing)
+        report, replaced = report_import(parsed=parsed, replace=on_existing == "replace", **options)
+    except UnreadableDocument as e:
+        audit(
+            AuditAction.IMPORT_FAILED, user=user, object_type="file", object_repr=name, detail=f"SHA-256 {digest};{e}"
+        )
+        raise
+    outcome = ImportOutcome(report, REPLACED if replaced else IMPORTED)
+    version_record(report=report, action="导入", user=user)
+    audit(
+        AuditAction.IMPORT,
+        report,
+        user=user,
+        detail=f"文件 {name or '(无)'},SHA-256 {digest or '—'},格式 {parsed.source_format},"
+        f"结果:{'替换原报告' if replaced else '导入为草稿' if report.status == ReportStatus.DRAFT else '导入并发布'}",
+    )
+    return outcome
+
+
+def _check_import_scope(user, region_code: str | None, existing: Report | None, on_existing: str) -> None:
+    if not user.has_perm("reports.import_report"):
+        raise UnreadableDocument("您无权导入报告。")
+    if region_code and not region_in_scope(user, region_code):
+        raise UnreadableDocument(f"地区 {region_code} 不在您的管辖范围内,不能导入。")
+    if on_existing == "replace" and existing is not None and not user.has_perm("reports.change_report", existing):
+        raise UnreadableDocument(
+            f"不能替换报告 {existing.pk}:它不在您的管辖范围内,或已提交审核或已发布(请在其编辑页“修订”)。"
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reports import format as fmt
 from reports.format import Values
 from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
-from reports.selectors.versions import normalise_text, report_snapshot, snapshot_diff
+from reports.selectors.versions import latest_version, normalise_text, report_snapshot, snapshot_diff
 from reports.services.audit import audit
 from reports.services.statistics import stats_refresh_report, stats_refresh_reports
 from reports.services.versions import snapshot_before, version_record
@@ -143,6 +143,8 @@ def _record_change(report: Report, before: dict | None, *, action: str | None = 
     if before is not None and not changes and action is None:
         return
     action = action or (AuditAction.EDIT if before is not None else AuditAction.CREATE)
+    if before is not None and latest_version(report) is None:
+        version_record(report=report, action="原始", snapshot=before)  # saved before versions were kept
     version_record(report=report, action=AuditAction(action).label, snapshot=after)
     audit(action, report, changes=changes, detail=detail)
 
