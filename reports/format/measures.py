@@ -83,5 +83,3 @@ def code_label(code: Code, *, short: bool = False) -> str:
     _, table = fmt.code_table(code)
     label = table.cell_label(code[1], code[2])
     return label if short else f"{table.short} {label}"
-
-

@@ -118,7 +118,9 @@ def check(edition: str, values: Values) -> list[CheckResult]:
             parts, filled = _sum(values, "review_litigation", [(row.code, c) for c in REVIEW_OUTCOMES])
             if (total is not None or filled) and (total or Decimal(0)) != parts:
                 bad.append(("review_litigation", row.code, "total"))
-                details.append(f"{'·'.join(row.path)}: 总计 {plain_number(total or Decimal(0))} ≠ {plain_number(parts)}")
+                details.append(
+                    f"{'·'.join(row.path)}: 总计 {plain_number(total or Decimal(0))} ≠ {plain_number(parts)}"
+                )
         results.append(
             CheckResult(
                 "review_litigation.totals",
@@ -128,7 +130,6 @@ def check(edition: str, values: Values) -> list[CheckResult]:
             )
         )
     return results
-
 
 
 def failed_count(edition: str, values: Values) -> int:
@@ -163,7 +164,11 @@ def check_across_years(previous: tuple[str, Values], current: tuple[str, Values]
             results.append(CheckResult(YEAR_RULES[0].code, not details, detail, tuple(bad)))
     proactive = tables_for(edition).get("proactive")
     # Only the 2021 edition counts documents in force; the 2019 edition's columns are others.
-    if proactive is not None and proactive.has("rules", "in_force") and tables_for(prev_edition).get("proactive", proactive).has("rules", "in_force"):
+    if (
+        proactive is not None
+        and proactive.has("rules", "in_force")
+        and tables_for(prev_edition).get("proactive", proactive).has("rules", "in_force")
+    ):
         bad, details, compared = [], [], False
         for row in ("rules", "normative_documents"):
             cells = [("proactive", row, c) for c in ("in_force", "issued", "repealed")]
@@ -187,6 +192,14 @@ def check_across_years(previous: tuple[str, Values], current: tuple[str, Values]
 
 # The cells the rules across years read: what a report must keep for next year's comparison.
 YEAR_RULE_CODES = (
-    *(("applications", row, column.code) for row in ("carried_over", "carried_forward") for column in APPLICATIONS_2021.columns),
-    *(("proactive", row, column) for row in ("rules", "normative_documents") for column in ("in_force", "issued", "repealed")),
+    *(
+        ("applications", row, column.code)
+        for row in ("carried_over", "carried_forward")
+        for column in APPLICATIONS_2021.columns
+    ),
+    *(
+        ("proactive", row, column)
+        for row in ("rules", "normative_documents")
+        for column in ("in_force", "issued", "repealed")
+    ),
 )

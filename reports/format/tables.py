@@ -479,7 +479,6 @@ def all_codes(edition: str) -> list[tuple[str, str, str]]:
     return [(t.code, r, c) for t in tables_for(edition).values() for r, c in t.cells()]
 
 
-
 # --- Groups and plain labels (statistics) ------------------------------------------------
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]|\d+[.、])")
@@ -528,9 +527,7 @@ def outcome_groups(edition: str | None = None) -> tuple[RowGroup, ...]:
     three 2021 rows of the same group.
     """
     editions = [edition] if edition else [EDITION_2021, EDITION_2019]
-    rows = [
-        tables_for(e)["applications"].row(code) for e in editions for code in OUTCOME_ROWS[e]
-    ]
+    rows = [tables_for(e)["applications"].row(code) for e in editions for code in OUTCOME_ROWS[e]]
     return row_groups(rows, 1)
 
 

@@ -290,7 +290,9 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
         if all(v is None for v in numbers):
             # A line of empty cells names its row only by a label that is clearly that row's (not
             # the wrapped tail of the label above: 申请 / …), and never blanks numbers already read.
-            already = any(result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code))
+            already = any(
+                result.values.get((table.code, row.code, c.code)) is not None for c in table.columns_of(row.code)
+            )
             if already or label_score(line.labels[-1], row_names(row)) < 2:
                 continue
             result.empty_rows.append(row.code)

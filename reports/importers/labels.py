@@ -21,7 +21,6 @@ from reports.importers.normalize import (
 Key = tuple[str, str, str]
 
 
-
 # --- Label matching -------------------------------------------------------------------------
 
 

@@ -109,8 +109,8 @@ def document(edition: str, values: dict, layout: str, *, year: int, publisher: s
     title = f"{publisher}{year}年政府信息公开工作年度报告"
     if layout == "html":
         paragraphs = "".join(
-            f"<p>{html.escape(h)}</p>" + "".join(b if b.startswith("<table") else f"<p>{html.escape(b)}</p>"
-                                                 for b in body.split("\n"))
+            f"<p>{html.escape(h)}</p>"
+            + "".join(b if b.startswith("<table") else f"<p>{html.escape(b)}</p>" for b in body.split("\n"))
             for h, body in parts
         )
         page = f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{paragraphs}</body></html>"

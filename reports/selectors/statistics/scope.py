@@ -142,7 +142,9 @@ class ScopeStatistics:
         for key in ("received", "review", "litigation"):
             fig = t.measure(key)
             if fig:
-                out.append((MEASURE_BY_KEY[key].label, f"{fmt.display_number(fig.total)} 件", f"{fig.reports} 份报告填报"))
+                out.append(
+                    (MEASURE_BY_KEY[key].label, f"{fmt.display_number(fig.total)} 件", f"{fig.reports} 份报告填报")
+                )
         figs = [t.measure(m.key) for m in OUTCOME_MEASURES]
         whole = sum(f.total for f in figs if f)
         if whole:

@@ -49,7 +49,9 @@ def test_review_totals_rule():
 
 def test_value_errors_name_the_cell_and_every_problem():
     """A fractional count that is also too large gets both messages, worded for the editor."""
-    errors = fmt.value_errors(fmt.EDITION_2021, {("applications", "received", "natural_person"): Decimal("1e15") + Decimal("0.5")})
+    errors = fmt.value_errors(
+        fmt.EDITION_2021, {("applications", "received", "natural_person"): Decimal("1e15") + Decimal("0.5")}
+    )
     cell = "表三(收到和处理政府信息公开申请情况)「一、本年新收政府信息公开申请数量」行「申请人情况 自然人」列"
     assert errors == [
         f"{cell}:应为整数,填写的是 1000000000000000.5",

@@ -155,7 +155,9 @@ def test_absurd_spans_are_refused_before_anything_is_allocated():
     with zipfile.ZipFile(io.BytesIO(source)) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     xml = parts["word/document.xml"].decode()
-    parts["word/document.xml"] = xml.replace("<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="1000000"/></w:trPr>', 1).encode()
+    parts["word/document.xml"] = xml.replace(
+        "<w:tr>", '<w:tr><w:trPr><w:gridBefore w:val="1000000"/></w:trPr>', 1
+    ).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name, data in parts.items():

@@ -68,7 +68,9 @@ def test_misprinted_labels_are_read_with_a_warning(layout):
     assert "2.其他法律行政法规禁止公开" in data
     report = _parse(layout, data.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开").encode())
     assert report.values == values
-    assert any("「2.其他法律行政止公开」与格式中的「2.其他法律行政法规禁止公开」不完全一致" in w for w in report.warnings)
+    assert any(
+        "「2.其他法律行政止公开」与格式中的「2.其他法律行政法规禁止公开」不完全一致" in w for w in report.warnings
+    )
 
 
 def test_a_row_label_cut_by_a_page_break_still_names_its_row():
@@ -92,13 +94,13 @@ def test_a_2021_report_printing_other_outcomes_as_one_row_stays_2021():
     assert report.edition == fmt.EDITION_2021
     others = {c for c in values if c[1].startswith("other_")}
     assert not others & set(report.values)
-    assert {c: report.values.get(c) for c in values if c not in others} == {c: v for c, v in values.items() if c not in others}
+    assert {c: report.values.get(c) for c in values if c not in others} == {
+        c: v for c, v in values.items() if c not in others
+    }
     assert any("(六)其他处理" in w for w in report.warnings)
 
 
-@pytest.mark.parametrize(
-    ("title", "year"), [("清镇市人民政府办公室二〇二三年政府信息公开工作年度报告", 2023)]
-)
+@pytest.mark.parametrize(("title", "year"), [("清镇市人民政府办公室二〇二三年政府信息公开工作年度报告", 2023)])
 def test_a_year_in_chinese_numerals_is_read(title, year):
     report = _parse("pipes", f"{title}\n一、总体情况\n认真落实。\n".encode())
     assert report.year == year and report.region_code == "520181"

@@ -22,9 +22,19 @@ def converted(tmp_path_factory):
     out = {}
     for fmt in ("doc", "odt", "rtf", "pdf"):
         subprocess.run(  # noqa: S603
-            [office.soffice(), "--headless", f"-env:UserInstallation={profile}", "--convert-to", fmt,
-             "--outdir", str(folder), str(source)],
-            check=True, capture_output=True, timeout=120,
+            [
+                office.soffice(),
+                "--headless",
+                f"-env:UserInstallation={profile}",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(folder),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         out[fmt] = (folder / f"seed004.{fmt}").read_bytes()
     return out
@@ -35,8 +45,9 @@ def reference():
     return parse_document("seed004.docx", (FIXTURES / "seed004.docx").read_bytes(), max_bytes=MAX)
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("seed004.doc", "doc"), ("seed004.odt", "odt"), ("seed004.rtf", "rtf"),
-                                            ("seed004.wps", "doc")])
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("seed004.doc", "doc"), ("seed004.odt", "odt"), ("seed004.rtf", "rtf"), ("seed004.wps", "doc")]
+)
 def test_old_office_files_read_like_the_word_document(converted, reference, name, fmt):
     """.doc, .wps (a Word binary under Kingsoft's name), .odt and .rtf give the .docx's report exactly."""
     report = parse_document(name, converted[fmt], max_bytes=MAX)
@@ -79,7 +90,6 @@ def test_a_pdf_exported_by_an_office_program_reads_exactly(converted, reference)
     assert not [w for w in report.warnings if w.startswith("表")]
 
 
-
 def test_a_spreadsheet_without_report_text_is_refused_with_advice(tmp_path):
     """An .xls of the tables alone is no report: the message says what to upload instead."""
     import openpyxl
@@ -90,9 +100,19 @@ def test_a_spreadsheet_without_report_text_is_refused_with_advice(tmp_path):
     book.save(tmp_path / "tables.xlsx")
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(  # noqa: S603
-        [office.soffice(), "--headless", f"-env:UserInstallation={profile}", "--convert-to", "xls",
-         "--outdir", str(tmp_path), str(tmp_path / "tables.xlsx")],
-        check=True, capture_output=True, timeout=120,
+        [
+            office.soffice(),
+            "--headless",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "tables.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     with pytest.raises(UnreadableDocument, match="没有报告正文.*长表格式"):
         parse_document("tables.xls", (tmp_path / "tables.xls").read_bytes(), max_bytes=MAX)

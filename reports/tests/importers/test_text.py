@@ -137,7 +137,9 @@ def test_a_few_broken_bytes_in_utf8_are_replaced_and_named():
 def test_utf8_read_as_latin1_is_named():
     """年度报告 turned into å¹´åº¦æ¥å by a wrong conversion is flagged, not imported silently."""
     garbled = "清镇市2023年度报告".encode("utf-8").decode("latin-1")
-    report = parse_text(("清镇市人民政府办公室2023年政府信息公开工作年度报告\n一、总体情况\n" + garbled).encode("utf-8"))
+    report = parse_text(
+        ("清镇市人民政府办公室2023年政府信息公开工作年度报告\n一、总体情况\n" + garbled).encode("utf-8")
+    )
     assert any("乱码" in w for w in report.warnings)
 
 
@@ -559,7 +561,12 @@ def test_headings_must_come_in_order_and_stand_alone():
         ("国务院办公厅2023年政府信息公开工作年度报告", "", "100000", "国务院办公厅"),
         ("中国地震局2022年政府信息公开工作年度报告", "", "100000", "中国地震局"),
         ("国家税务总局南京市税务局2022年政府信息公开工作年度报告", "", "320100", "国家税务总局南京市税务局"),
-        ("政府信息公开工作年度报告", "本报告由桃江县人民政府办公室根据《条例》编制。", "430922", "桃江县人民政府办公室"),
+        (
+            "政府信息公开工作年度报告",
+            "本报告由桃江县人民政府办公室根据《条例》编制。",
+            "430922",
+            "桃江县人民政府办公室",
+        ),
         # Short place names inside other words are not places (资源县, 公安县, 振兴区, 港口区, 台湾省).
         ("自然资源部2023年政府信息公开工作年度报告", "", "100000", "自然资源部"),
         ("公安部2023年政府信息公开工作年度报告", "", "100000", "公安部"),
@@ -585,16 +592,22 @@ def test_region_and_body_are_found_where_a_reader_finds_them(title, body, region
         (  # a portal page copied with its breadcrumb and font-size line
             "当前位置: 首页 > 政府信息公开 > 年度报告\n洋县人民政府2023年政府信息公开工作年度报告\n字号:大 中 小\n"
             "本报告所列数据的统计时限为2023年1月1日起至2023年12月31日止。\n一、总体情况\n认真落实。\n",
-            "610723", 2023, "洋县人民政府",
+            "610723",
+            2023,
+            "洋县人民政府",
         ),
         (  # no title: the opening sentence says what is published; the period leaves out the second year
             "根据《中华人民共和国政府信息公开条例》,现公布城固县人民政府2022年度政府信息公开工作报告。"
             "本报告所列数据统计时限为2022年1月1日至12月31日。\n一、总体情况\n认真落实。\n",
-            "610722", 2022, "城固县人民政府",
+            "610722",
+            2022,
+            "城固县人民政府",
         ),
         (  # the year before the place
             "2021年杭州市政府信息公开工作年度报告\n本年度报告根据《条例》的要求编制。\n一、总体情况\n认真落实。\n",
-            "330100", 2021, "杭州市人民政府",
+            "330100",
+            2021,
+            "杭州市人民政府",
         ),
     ],
 )

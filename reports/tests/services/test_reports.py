@@ -12,9 +12,7 @@ from reports.tests.conftest import balanced_values
 pytestmark = pytest.mark.django_db
 
 NEGATIVE = ("applications", "received", "natural_person")
-NEGATIVE_MESSAGE = (
-    "表三(收到和处理政府信息公开申请情况)「一、本年新收政府信息公开申请数量」行「申请人情况 自然人」列:不能为负数,填写的是 -1"
-)
+NEGATIVE_MESSAGE = "表三(收到和处理政府信息公开申请情况)「一、本年新收政府信息公开申请数量」行「申请人情况 自然人」列:不能为负数,填写的是 -1"
 
 
 @pytest.fixture
