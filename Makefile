@@ -28,6 +28,7 @@ test: setup lint
 # The layers of reports/ (import-linter contracts in pyproject.toml) and ruff; `make test` runs it first.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 bench: setup
