@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp import devices_for_user
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from reports.selectors.access import access
@@ -39,7 +40,17 @@ class AdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         "challenge_exception": "无法发送动态口令。",
         "not_interactive": "这个设备不能发送动态口令。",
         "challenge_message": "{0}",
+        "device_required": "这个账号还没有设置动态口令设备:请联系管理员在管理后台为它添加 TOTP 设备。",
+        "verification_not_allowed": "动态口令验证暂时被禁用,请稍后再试。",
     }
+
+    def _chosen_device(self, user):
+        """The device the form names, else the account's (first) confirmed one: people type the
+        six digits and do not pick a device."""
+        device = super()._chosen_device(user)
+        if device is None:
+            device = next(iter(devices_for_user(user, confirmed=True)), None)
+        return device
 
     def clean(self):
         self.cleaned_data = super().clean()

@@ -309,3 +309,41 @@ def test_create_account_reads_the_password_from_the_environment(monkeypatch, db)
         call_command("create_account", "weak", "--role", "admin", "--password-env", "WEAK")
     with pytest.raises(CommandError, match="至少指定一个地区"):
         call_command("create_account", "noscope", "--role", "editor", "--password-env", "NEW_PASSWORD")
+
+
+def test_reviewers_and_admins_need_a_totp_code_when_required(accounts, settings):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _, users = accounts
+    settings.GOVOPEN_REQUIRE_2FA = True
+    device = TOTPDevice.objects.create(user=users["reviewer"], name="手机", confirmed=True)
+    client = Client()
+    response = client.post("/admin/login/", {"username": "reviewer", "password": PASSWORD})
+    assert response.status_code == 200 and "动态口令" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    response = client.post("/admin/login/", {"username": "reviewer", "password": PASSWORD, "otp_token": f"{token:06d}"})
+    assert response.status_code == 302
+    assert client.get("/admin/reports/report/").status_code == 200
+    # An editor needs no second factor.
+    assert Client().post("/admin/login/", {"username": "editor_in", "password": PASSWORD}).status_code == 302
+
+
+def test_login_never_redirects_off_site(accounts):
+    response = Client().post(
+        "/admin/login/?next=https://evil.example/", {"username": "editor_in", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and "evil.example" not in response["Location"]
+
+
+def test_workflow_steps_need_post_and_a_csrf_token(accounts, make_report):
+    _, users = accounts
+    report = make_report(status="draft")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["editor_in"])
+    url = f"/admin/reports/report/{report.pk}/workflow/submit/"
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
