@@ -347,3 +347,16 @@ def test_workflow_steps_need_post_and_a_csrf_token(accounts, make_report):
     assert client.post(url).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
+
+
+def test_spreadsheet_exports_hold_only_the_scope(accounts, make_report, rf):
+    """The export takes the list's rows: an editor of another district exports none of 清镇's."""
+    from django.contrib import admin
+
+    _, users = accounts
+    make_report(status="published", values=balanced_values())
+    model_admin = admin.site._registry[Report]
+    for role, expected in (("editor_in", 1), ("editor_out", 0), ("reviewer", 1), ("admin", 1)):
+        request = rf.get("/admin/reports/report/export/")
+        request.user = users[role]
+        assert model_admin.get_export_queryset(request).count() == expected, role
