@@ -360,3 +360,13 @@ def test_spreadsheet_exports_hold_only_the_scope(accounts, make_report, rf):
         request = rf.get("/admin/reports/report/export/")
         request.user = users[role]
         assert model_admin.get_export_queryset(request).count() == expected, role
+
+
+def test_an_admin_sets_up_a_totp_device_with_its_qr_code(accounts):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    clients, users = accounts
+    device = TOTPDevice.objects.create(user=users["reviewer"], name="手机", confirmed=True)
+    response = clients["admin"].get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/")
+    assert clients["editor_in"].get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code in (302, 403, 404)
