@@ -64,6 +64,17 @@ def _edition_of(code: tuple[str, str, str]) -> str | None:
         return None
 
 
+def require_headers(resource: resources.Resource, dataset) -> None:
+    """A sheet without the columns that say which record each row is is refused, in Chinese, before
+    any row is read (django-import-export's own message for it cannot be translated)."""
+    headers = {str(h).strip() for h in dataset.headers or ()}
+    needed = [resource.fields[name].column_name for name in resource.get_import_id_fields()]
+    missing = [name for name in needed if name not in headers]
+    if missing:
+        columns = ", ".join(f.column_name for f in resource.get_import_fields())
+        raise ValueError(f"文件的表头缺少这些列:{', '.join(missing)}。请以导出的表格为模板,表头为:{columns}。")
+
+
 class CellValueWidget(widgets.Widget):
     """A table number: ``39,908``, ``６`` and ``6858.05`` read; blank, — or 无 are a blank cell."""
 
@@ -135,6 +146,7 @@ class TableCellResource(resources.ModelResource):
     # --- import ------------------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        require_headers(self, dataset)
         ids = set()
         for value in dataset["report_id"] if "report_id" in (dataset.headers or ()) else ():
             try:
@@ -266,6 +278,10 @@ class ReportResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = False
+
+    def before_import(self, dataset, **kwargs):
+        require_headers(self, dataset)
+        super().before_import(dataset, **kwargs)
 
     def dehydrate_publisher(self, report):
         return report.publisher.name

@@ -224,3 +224,17 @@ def test_xlsx_round_trip_keeps_every_number(make_report):
     result = TableCellResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["update"] == 0 and cells_of(report) == before
+
+
+def test_a_sheet_without_its_key_columns_is_refused_in_chinese(make_report):
+    """A metadata sheet without ``id`` or a long form without ``table``: one message naming the missing
+    headers, nothing read."""
+    make_report()
+    result = ReportResource().import_data(tablib.Dataset(["标题"], headers=["title"]), dry_run=False)
+    assert [str(e.error) for e in result.base_errors] == [
+        "文件的表头缺少这些列:id。请以导出的表格为模板,表头为:id, kind, edition, year, title, publisher, "
+        "region_code, index_no, document_no, written_on, published_on, status, source_url, checks_failed。"
+    ]
+    rows = [[1, "received", "total", "3"]]
+    result = TableCellResource().import_data(tablib.Dataset(*rows, headers=["report_id", "row", "column", "value"]))
+    assert [str(e.error) for e in result.base_errors][0].startswith("文件的表头缺少这些列:table。")
