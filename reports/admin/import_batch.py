@@ -7,12 +7,15 @@ batches are swept after a day. Nothing here touches the database.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import re
 import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -25,7 +28,9 @@ from reports.importers.dispatch import iter_documents
 SESSION_KEY = "govopen_import_batches"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 BATCH_TTL_SECONDS = 24 * 3600
-MAX_DOCUMENTS = 200  # per batch in the admin; whole archives go through `import_reports`
+# Per batch in the admin (the preview is paged and the import runs in steps, so this bounds the
+# folder, not a request); whole archives go through `import_reports`.
+MAX_DOCUMENTS = 2000
 
 
 def _root() -> Path:
@@ -39,7 +44,11 @@ def _root() -> Path:
 class Batch:
     token: str
     folder: Path
-    documents: list[dict] = field(default_factory=list)  # name, file, error, corrections
+    # name, file, error, corrections (the editor's, once a page was posted) and outcome (once
+    # confirmed: status, report id and title, or the error)
+    documents: list[dict] = field(default_factory=list)
+    # The confirmation in progress: the next document to look at and what was done so far.
+    run: dict = field(default_factory=dict)
 
     @classmethod
     def create(cls, request, uploads) -> Batch:
@@ -79,7 +88,7 @@ class Batch:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise Http404("导入批次不存在或已过期") from None
-        return cls(token, folder, manifest["documents"])
+        return cls(token, folder, manifest["documents"], manifest.get("run") or {})
 
     def add(self, name: str, data: bytes) -> None:
         file = f"{len(self.documents):04d}.bin"
@@ -93,8 +102,30 @@ class Batch:
         return (self.folder / document["file"]).read_bytes()
 
     def write_manifest(self) -> None:
-        manifest = {"created": time.time(), "documents": self.documents}
-        (self.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        manifest = {"created": time.time(), "documents": self.documents, "run": self.run}
+        # Written whole and then renamed: a request that dies mid-write leaves the last manifest.
+        temporary = self.folder / "manifest.json.tmp"
+        temporary.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self.folder / "manifest.json")
+
+    def pending(self) -> list[int]:
+        """The documents not yet imported, skipped or failed, in upload order."""
+        return [i for i, document in enumerate(self.documents) if not document.get("outcome")]
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[bool]:
+        """Hold the batch for one confirmation step; yields False if another request holds it (a
+        double click), so that no document is imported twice."""
+        with open(self.folder / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def discard(self, request) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

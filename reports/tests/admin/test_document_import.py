@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import Report
-from reports.tests.conftest import FIXTURES, seed
+from reports.tests.conftest import FIXTURES, make_zip, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,73 @@ def test_a_scan_is_imported_with_its_cells_to_confirm_before_publishing(admin_cl
     assert report.unconfirmed_cells == []
     assert 'id="ocr-confirm"' not in admin_client.get(url).content.decode()
     report_publish(report=report)
+
+
+NUMERALS = "零一二三四五六七八九"
+
+
+def small_report(n: int) -> bytes:
+    """A short annual report of its own publisher (清镇市第零零七工作局 …): detected whole, no tables."""
+    name = "清镇市第" + "".join(NUMERALS[int(d)] for d in f"{n:03d}") + "工作局"
+    return f"{name}2023年政府信息公开工作年度报告\n一、总体情况\n2023年,{name}认真落实《条例》。\n".encode()
+
+
+def test_a_batch_of_a_thousand_documents_is_previewed_by_page_and_imported_in_steps(admin_client, import_dir):
+    """1,000 documents in one zip: each preview page shows 50 (its form stays far below Django's 1,000
+    fields), corrections made on a page are kept, and confirming imports them in steps; the one
+    document without a region waits for the editor, then imports too."""
+    files = {f"批量/{n:03d}.txt": small_report(n) for n in range(999)}
+    files["批量/xinhua.txt"] = (
+        "新华区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n新华区认真落实《条例》。\n".encode()
+    )
+    preview_url = upload(admin_client, ("batch.zip", make_zip(files)))
+
+    response = admin_client.get(preview_url)
+    html = response.content.decode()
+    assert [p.index for p in response.context["previews"]] == list(range(50))
+    assert len(response.context["pages"]) == 20 and "共 1000 个文件" in html
+    assert html.count('name="') < 400  # 50 documents × 5 corrections, the token and the buttons
+
+    # A correction on page 3, then to page 4 by its button: the correction is kept in the batch.
+    response = admin_client.get(f"{preview_url}?page=3")
+    assert response.context["previews"][0].index == 100
+    data = {**form_data(response, {100: {"year": "2022"}}), "page": "3", "_page": "4"}
+    response = admin_client.post(preview_url, data)
+    assert response.status_code == 302 and response["Location"].endswith("?page=4")
+    assert admin_client.get(f"{preview_url}?page=3").context["previews"][0].form.initial["year"] == 2022
+
+    # Confirm from page 20: every step imports up to 100 documents and asks for the next.
+    response = admin_client.get(f"{preview_url}?page=20")
+    response = admin_client.post(preview_url, {**form_data(response), "page": "20", "_confirm": "1"})
+    steps = 1
+    while "import-continue-form" in response.content.decode():
+        response = admin_client.post(preview_url, {"_continue": "1"})
+        steps += 1
+    assert steps == 10 and response.status_code == 200
+    assert Report.objects.count() == 999
+    assert Report.objects.get(publisher__name="清镇市第一零零工作局").year == 2022
+    (waiting,) = response.context["previews"]
+    assert waiting.name == "batch.zip/批量/xinhua.txt"
+    assert "未能确定所属地区" in response.content.decode() and "还有 1 个文件需要补充信息" in response.content.decode()
+
+    data = form_data(response, {waiting.index: {"region_code": "130105"}})
+    response = admin_client.post(preview_url, {**data, "page": "1", "_confirm": "1"})
+    assert response.status_code == 302 and "status__exact=draft" in response["Location"]
+    assert Report.objects.count() == 1000 and Report.objects.filter(region_id="130105").exists()
+    assert not any(import_dir.iterdir())
+
+
+def test_a_second_click_does_not_import_a_document_twice(admin_client):
+    """While a step holds the batch, another request for it imports nothing and shows the progress."""
+    from reports.admin.import_batch import Batch
+
+    preview_url = upload(admin_client, ("a.txt", small_report(1)))
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    response = admin_client.get(preview_url)
+    batch = Batch.load(response.wsgi_request, token)
+    with batch.lock() as held:
+        assert held
+        response = admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
+        assert "import-continue-form" in response.content.decode() and Report.objects.count() == 0
+    response = admin_client.post(preview_url, {"_continue": "1"})
+    assert response.status_code == 302 and Report.objects.count() == 1
