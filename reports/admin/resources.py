@@ -334,13 +334,21 @@ class ReportResource(resources.ModelResource):
         )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's checks, and the services' own: 发布日期 may not come before 成文日期."""
-        errors = dict(import_validation_errors or {})
+        """The model's checks, and the services' own: 发布日期 may not come before 成文日期 (named once,
+        whether or not the model checks it too)."""
+        errors: dict = {}
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
         try:
             report_dates_validate(report=instance)
         except ValidationError as e:
-            errors = e.update_error_dict(errors)
-        super().validate_instance(instance, errors, validate_unique)
+            named = ValidationError(errors["published_on"]).messages if "published_on" in errors else []
+            if not set(e.messages) <= set(named):
+                errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.pk:
