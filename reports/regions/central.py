@@ -5,7 +5,8 @@ files them under one more region at province level, ``CENTRAL_CODE`` (not a GB/T
 province code starts with 10), so that search, lists and statistics treat them like any region.
 
 A body is central when its name is one of the bodies below, or reads like a national body
-(国家…局, 中国…局, 国务院…) and names no place. The list is that of the State Council's
+(国家…局, 国家…委 as 国家卫生健康委 shortens itself, 中国…局, 国务院…) and names no
+place. The list is that of the State Council's
 organisation (国务院组成部门, 直属特设机构, 直属机构, 办事机构, 直属事业单位, 部委管理的国家局) as
 published on www.gov.cn, 2023 reform included.
 """
@@ -40,7 +41,7 @@ _BODIES = (
     "国家密码管理局 国家宗教事务局 国家乡村振兴局 中国银行保险监督管理委员会 国家互联网信息办公室"
 ).split()
 _PREFIX = re.compile(r"^(?:中华人民共和国)?")
-_NATIONAL = re.compile(r"^(?:国务院|国家|中国|中央)\S{1,20}(?:部|委员会|局|总局|署|办公厅|办公室|院|中心)$")
+_NATIONAL = re.compile(r"^(?:国务院|国家|中国|中央)\S{1,20}(?:部|委员会|委|局|总局|署|办公厅|办公室|院|中心)$")
 
 
 def central_body(text: str) -> str:

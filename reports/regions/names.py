@@ -16,6 +16,7 @@ Two more kinds of names lead to a region:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 from reports.regions.changes import RegionChange, region_changes
 from reports.regions.data import RegionRow, path_names, read_rows
-from reports.regions.places import PlaceMatch, place_index
+from reports.regions.places import ZONE, PlaceMatch, place_index
 from reports.regions.tree import RegionTree
 
 # Suffixes that short forms drop, longest first so that 自治州 is tried before 州-less forms.
@@ -221,11 +222,29 @@ class RegionIndex:
         found = self.resolve(name, skip=places)
         if places:
             found = self.by_place(found, places[0], text)
+        elif found.code and (zone := self._zone_named_after_district(name, found.code)):
+            found = dataclasses.replace(found, place=zone, place_kind=ZONE)
         if found.ambiguous and text and not found.place:
             found = self.disambiguate(found, text)
         if found.ambiguous and text and not found.place:
             found = self.by_mentions(found, text)
         return found
+
+    def _zone_named_after_district(self, name: str, code: str) -> str:
+        """The zone a district's short name begins (东湖高新区 in 东湖高新区教育局), or "".
+
+        Zones are named after the city more often than after the district that shares the short
+        name (东湖高新区 is 武汉's, 东湖区 is 南昌's): the region then stands for the editor to check.
+        """
+        for m in self.scan(name):
+            if m.short and code in m.codes and self._full_of_short(m.name, code).endswith("区"):
+                zone = _ZONE_AFTER_SHORT.match(name, m.end)
+                if zone:
+                    return name[m.start : zone.end()]
+        return ""
+
+    def _full_of_short(self, short: str, code: str) -> str:
+        return next((full for full in self._full if code in self._full[full] and short_name(full) == short), "")
 
     def places(self, text: str) -> list[PlaceMatch]:
         """Townships and zones named in a short text (the place list is read on first use)."""
@@ -308,6 +327,10 @@ _AFTER_SHORT = re.compile(
     r"(?:$|[^\u3400-\u9fff]|综合|经济|经开|高新|新区|开发|实验|试验|保税|工业|产业|国家级|省级|市|县|区|州|盟|旗|人民|"
     r"地区|全市|全县|全区)"
 )
+
+
+# What follows a short name in a zone's name, up to the zone's 区: 东湖高新区, 南沙经济技术开发区.
+_ZONE_AFTER_SHORT = re.compile(r"(?:综合|经济|经开|高新|开发|实验|试验|保税|工业|产业)[\u3400-\u9fff]{0,8}?区")
 
 
 def _short_name_stands_alone(text: str, match: NameMatch, after_name: bool) -> bool:

@@ -27,6 +27,8 @@ TOWNSHIP, ZONE = "t", "z"  # 乡镇/街道; 开发区, 新区, 管理区 and oth
 SUFFIXES = ("街道", "镇", "乡", "苏木", "地区", "办事处")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A township named after a zone the list does not know (西咸新区底张街道) stands as a name too.
+_ZONE_ENDS = ("新区", "开发区", "高新区", "园区", "实验区", "试验区", "示范区", "合作区", "管理区")
 
 
 class PlaceRow(NamedTuple):  # a tuple: 40,000 of them are read at once
@@ -98,9 +100,9 @@ class PlaceIndex:
     def scan(self, text: str, after: Iterable[int] = ()) -> list[PlaceMatch]:
         """Place names standing as names in ``text``, left to right, the longest at each position.
 
-        A place counts at the start, after a non-Chinese character, after 原, or right after a
-        region name (``after``: where the region names found in the text end): 岷县城关镇, not the
-        城关镇 inside another word.
+        A place counts at the start, after a non-Chinese character, after 原, after a zone's name
+        (西咸新区底张街道), or right after a region name (``after``: where the region names found in
+        the text end): 岷县城关镇, not the 城关镇 inside another word.
         """
         ends = set(after)
         found: list[PlaceMatch] = []
@@ -112,6 +114,7 @@ class PlaceIndex:
                 or i in ends
                 or not _CJK.match(text[i - 1])
                 or text[i - 1] == "原"
+                or text[max(i - 3, 0) : i].endswith(_ZONE_ENDS)
                 or (found and found[-1].end == i)
             ):
                 for length in self._lengths.get(text[i], ()):

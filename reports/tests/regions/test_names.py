@@ -61,3 +61,11 @@ def test_a_zone_is_one_name_not_the_district_inside_it():
     found = region_index().find("北戴河新区管理委员会")
     assert (found.code, found.place, found.place_kind) == ("130300", "北戴河新区", ZONE)
     assert region_index().find("北戴河区人民政府").code == "130304"
+
+
+def test_a_zone_beginning_with_a_districts_short_name_is_marked_as_a_zone():
+    """东湖高新区 begins with 东湖 (南昌市东湖区) but is 武汉's zone: the region found is marked as
+    coming from a zone's name, for the editor to check; 东湖区 itself is no zone."""
+    found = region_index().find("东湖高新区教育局")
+    assert (found.place, found.place_kind) == ("东湖高新区", ZONE)
+    assert region_index().find("东湖区教育局").place == ""

@@ -46,3 +46,11 @@ def test_shipped_places_cover_townships_and_zones():
     assert index.lookup("石家庄高新区") == index.lookup("石家庄高新技术产业开发区") == ("130100",)
     # Generic township-level zone names are left out (any town may have a 物流园区).
     assert index.lookup("物流园区") == ()
+
+
+def test_a_township_after_a_zone_the_list_does_not_know_is_a_name():
+    """西咸新区东华门街道: the zone is unknown, the township after it still stands as a name; inside
+    another word (新东华门街道) it does not."""
+    index = PlaceIndex(ROWS)
+    assert [p.name for p in index.scan("西咸新区东华门街道办事处")] == ["东华门街道"]
+    assert [p.name for p in index.scan("某某东华门街道办事处")] == []
