@@ -82,41 +82,93 @@ def looks_like_organ(text: str) -> bool:
 
 _TITLE_WORDS = re.compile(r"报告|年报|要点|通知|指南|办法|方案|意见|规定|决定|公告|目录|制度|计划")
 _SENTENCE_PUNCT = re.compile(r"[,,。;;:]")
+_ANNOUNCE = r"现(?:特)?(?:向社会)?(?:予以?)?公布[《<〈]?"
 _PUBLISHED = re.compile(
-    r"现(?:予)?公布[《<〈]?(?P<pub>[^。《》<>〈〉]{0,40}?)(?P<year>\d{4})\s*年度?"
+    rf"{_ANNOUNCE}(?P<pub>[^。《》<>〈〉]{{0,40}}?)(?P<year>\d{{4}})\s*年度?"
     r"(?P<rest>[^。《》<>〈〉]{0,30}?(?:年度报告|工作报告))"
 )
+# 现向社会公布2021年石家庄市教育局政府信息公开工作年度报告: the year before the body. A body whose
+# name ends in 人民政府 shares 政府 with what follows (合水镇人民政府信息公开工作年度报告).
+_PUBLISHED_YEAR_FIRST = re.compile(
+    rf"{_ANNOUNCE}(?P<year>\d{{4}})\s*年度?(?P<pub>[^。《》<>〈〉\d]{{2,40}}?)"
+    r"(?P<rest>政府信息公开(?:工作)?(?:年度报告|年报|工作报告))"
+)
+# What a name is followed by in running text and is no part of it: 随县经济开发区(以下简称县开发区).
+_ALIAS = re.compile(r"[((]以下(?:简称|称)[^))]{0,20}[))]")
+
+
+def _announced(text: str) -> tuple[str, int, str] | None:
+    """(body, year, rest of the title) of the opening sentence that publishes the report, if any."""
+    head = text[:1000]
+    m = _PUBLISHED.search(head)
+    if m and m["pub"].strip():
+        return _ALIAS.sub("", m["pub"]).strip(), int(m["year"]), m["rest"]
+    first = _PUBLISHED_YEAR_FIRST.search(head)
+    if first:
+        pub = _ALIAS.sub("", first["pub"]).strip()
+        return (pub + "政府" if pub.endswith("人民") else pub), int(first["year"]), first["rest"]
+    return ("", int(m["year"]), m["rest"]) if m else None
+
+
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<text>\S.{0,39})$")
 
 
 def title_line(lines: Sequence[str]) -> str:
     """The first line if it reads as a title (short, no sentence punctuation, names a document type)."""
-    first = next((line for line in lines if line), "")
-    if not first or len(first) > 80 or HEADING.match(first) or _SENTENCE_PUNCT.search(first):
+    first = _TRAILING_BARS.sub("", next((line for line in lines if line), ""))
+    if not first or len(first) > 80 or HEADING.match(first) or _SENTENCE_PUNCT.search(first) or "|" in first:
         return ""
     return first if _TITLE_WORDS.search(first) else ""
+
+
+# A title copied from a portal page keeps the cell border after it: 云县人民政府2022年…年度报告 |
+_TRAILING_BARS = re.compile(r"[\s|]+$")
+# A title names its year or its kind of report; a page's chrome above it (网站支持IPv6, 智能问答 |
+# 无障碍浏览) names neither. How far down a copied page the title is looked for.
+_REPORT_TITLE = re.compile(r"\d{4}\s*年.*(?:报告|年报)|(?:报告|年报)$")
+_TITLE_SEARCH = 6
 
 
 def title_of(lines: Sequence[str]) -> tuple[str, int]:
     """The title and how many leading lines it takes.
 
     One line, or two when a printed title is set on two lines and the second names the kind of
-    document (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``).
+    document (``淮安市人民政府`` / ``2024年政府信息公开工作年度报告``). A line that repeats the
+    body's name before the full title (``正阳街道`` / ``正阳街道办事处2023年…``) is no part of it.
+    A page's chrome before the title (short lines naming no report) is skipped.
     """
-    first = title_line(lines)
-    if first:
-        return first, 1
-    if len(lines) >= 2 and len(lines[0]) <= 40 and _TITLE_WORDS.search(lines[1]) and title_line([lines[0] + lines[1]]):
-        return lines[0] + lines[1], 2
+    for skip in range(min(_TITLE_SEARCH, len(lines))):
+        head = lines[skip:]
+        if skip and not _is_chrome(lines[skip - 1]):
+            break
+        first = title_line(head)
+        if first and (skip == 0 or _REPORT_TITLE.search(first)):
+            return first, skip + 1
+        if len(head) >= 2 and head[1].startswith(head[0]) and title_line(head[1:]):
+            return title_line(head[1:]), skip + 2
+        if (
+            len(head) >= 2
+            and len(head[0]) <= 40
+            and "|" not in head[0]
+            and _TITLE_WORDS.search(head[1])
+            and title_line([head[0] + head[1]])
+        ):
+            return head[0] + head[1], skip + 2
     return "", 0
+
+
+def _is_chrome(line: str) -> bool:
+    """A short line of a page around the report: no sentence, no report named."""
+    return len(line) <= 60 and not _SENTENCE_PUNCT.search(line) and not _REPORT_TITLE.search(line)
 
 
 def title_from_opening(text: str) -> str:
     """The report's title as the opening sentence announces it: 现公布《…年度报告》."""
-    m = _PUBLISHED.search(text[:1000])
-    if not m:
+    found = _announced(text)
+    if not found:
         return ""
-    return f"{m['pub']}{m['year']}年{m['rest']}".strip()
+    pub, year, rest = found
+    return f"{pub}{year}年{rest}".strip()
 
 
 def detect_kind(title: str, opening: str, headings: Iterable[str] = ()) -> str:
@@ -155,8 +207,8 @@ def detect_year(title: str, text: str, lines: Sequence[str] = ()) -> int | None:
     candidates = []
     m = re.search(r"(\d{4})\s*年", title) or re.search(r"([〇○零一二三四五六七八九]{4})\s*年", title)
     candidates.append(chinese_number(m.group(1)) if m else None)
-    m = _PUBLISHED.search(text[:1000])
-    candidates.append(int(m["year"]) if m else None)
+    found = _announced(text)
+    candidates.append(found[1] if found else None)
     m = _STATISTICAL_PERIOD.search(compact(text))
     candidates.append(int(m.group(1)) if m and m.group(2) in (None, m.group(1)) else None)
     m = next((m for line in lines[:40] if (m := _OPENING_YEAR.match(line))), None)
@@ -207,7 +259,7 @@ def publisher_from_place(title: str) -> str:
     )
     if not m or not _TITLE_WORDS.search(title):
         return ""
-    place = m.group(1)
+    place = m.group(1).strip()
     found = region_index().resolve(place)
     if not (found.code or found.ambiguous):
         return ""
@@ -223,8 +275,8 @@ _ZONE_SUFFIXES = ("开发区", "经开区", "高新区", "实验区", "试验区
 
 
 def publisher_from_opening(text: str) -> str:
-    m = _PUBLISHED.search(text[:1000])
-    return m["pub"] if m and looks_like_organ(m["pub"]) else ""
+    found = _announced(text)
+    return found[0] if found and looks_like_organ(found[0]) else ""
 
 
 _OUR_PLACE = re.compile(r"我(市|区|县)")
@@ -251,12 +303,18 @@ def detect_region(report: ParsedReport, text: str, places: Sequence[str] = ()) -
     """
     index = region_index()
     sources = [s for s in (report.publisher, *places) if s]
+    address = contact_address(text)
     ambiguous = None
     for source in sources:
         found = index.find(source, text)
         if found.code:
             report.region_code = found.code
             report.warnings.extend(_region_notes(found))
+            if source == address and source not in sources[:-1]:
+                report.warnings.append(
+                    f"所属地区仅由联系地址“{source}”推断为{index.full_name(found.code)}({found.code}),"
+                    "发布机关不一定属于其所在地的行政区划,请核对"
+                )
             return
         if found.ambiguous and ambiguous is None:
             ambiguous = found
@@ -299,21 +357,51 @@ def _region_notes(found: Resolution) -> list[str]:
     return notes
 
 
-_COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?由(?P<body>[^,,。;;]{2,40}?)(?:根据|依据|按照|编制|编写|负责)")
+# 本报告由X编制, or mid-sentence: 本年度报告根据《条例》要求,由X组织编制.
+_COMPILED_BY = re.compile(
+    r"(?:本(?:年度)?报告(?:是)?|[,,])由(?P<body>[^,,。;;、]{2,40}?)(?:根据|依据|按照|组织编制|编制|编写|负责)"
+)
+# 请与江苏省统计局办公室联系, 请联系:涵江区教育局办公室(地址…): the office that answers for the report.
+_CONTACT_BODY = re.compile(r"[请可](?:与|联系)\s*[::]?\s*(?P<body>[^,,。;;、()()::\s]{2,40}?)(?:联系|[((,,。;;]|$)")
 _CONTACT = re.compile(r"(?:地址|通讯地址|联系地址)\s*[::]\s*(?P<place>[^,,。;;()()]{2,40})")
+# The first sentence of 总体情况 names who did the work: 2023年,山东省人民政府办公厅以…;
+# 2023年,在区委、区政府的领导下,官洲街道办事处认真贯彻….
+_SUBJECT = re.compile(
+    r"^\d{4}\s*年度?[,,](?:[^,,。]{0,30}?下[,,])?(?P<body>[^,,。;;、“”《》()()\d\s]{2,30}?)"
+    r"(?:始终|坚持|认真|深入|全面|紧紧|严格|高度|积极|继续|进一步|按照|围绕|立足|聚焦|持续|扎实|不断|以|在)",
+    re.M,
+)
+
+
+def contact_address(text: str) -> str:
+    """The postal address of the contact lines: where the body sits, which need not be its region
+    (a province's bureau sits in a district of the capital)."""
+    m = _CONTACT.search(text)
+    return m["place"] if m else ""
+
+
+def subject_body(text: str) -> str:
+    """Who the first sentence of the report says did the work (2023年,X认真落实…), or ""."""
+    m = _SUBJECT.search(text[:3000])
+    return m["body"] if m else ""
 
 
 def region_places(title: str, opening: str, signature: Signature | None, text: str) -> list[str]:
-    """Texts that name the body or its place, most telling first (after the publisher's own name)."""
+    """Texts that name the body or its place, most telling first (after the publisher's own name);
+    the contact address last, as it tells only where the body sits."""
     places = [title]
     m = _COMPILED_BY.search(opening)
     if m:
         places.append(m["body"])
     if signature:
         places.append(signature.publisher)
-    m = _CONTACT.search(text)
+    m = _CONTACT_BODY.search(text[:3000])
     if m:
-        places.append(m["place"])
+        places.append(m["body"])
+    if subject := subject_body(text):
+        places.append(subject)
+    if address := contact_address(text):
+        places.append(address)
     return places
 
 
@@ -348,6 +436,9 @@ def publisher_of(
         publisher = signature.publisher
     if not publisher and hint and looks_like_organ(hint):
         publisher = hint
+    if not publisher and looks_like_organ(subject := subject_body(text)):
+        warnings.append(f"正文未写明发布机构,根据正文推断为“{subject}”,请核对")
+        return subject
     if not publisher:
         publisher = publisher_from_place(title)
         if publisher:

@@ -224,7 +224,7 @@ def parse_text(
 # What a portal page around an article adds when its text is copied: breadcrumbs, font-size and
 # print buttons, share links. Only the first and last few lines are looked at.
 _CHROME = re.compile(
-    r"^(?:(?:当前位置|您(?:现在)?的位置|所在位置)\s*[::].*|.*(?:\s[>»›]\s.*){2,}|字号[::].*|(?:发布时间|来源|点击数|访问量)\s*[::][^。]{0,40}|【?(?:打印|关闭|收藏)"
+    r"^(?:(?:当前位置|您(?:现在)?的位置|所在位置)\s*[::]?.*|(?:点击)?收听.{0,8}朗读|.*(?:\s[>»›]\s.*){2,}|字号[::].*|(?:发布时间|来源|点击数|访问量)\s*[::][^。]{0,40}|【?(?:打印|关闭|收藏)"
     r"(?:本页|窗口)?】?(?:\s*【?(?:打印|关闭|收藏)(?:本页|窗口)?】?)*|分享到[::].*|浏览次数[::].*)$"
 )
 

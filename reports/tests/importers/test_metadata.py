@@ -99,3 +99,106 @@ def test_a_township_of_a_city_without_counties_is_that_city():
     report = report_of("塘厦镇人民政府2023年政府信息公开工作年度报告")
     assert report.region_code == "441900"
     assert region_warnings(report) == ["所属地区由乡镇(街道)名称“塘厦镇”推断为广东省东莞市(441900),请核对"]
+
+
+# --- Where the body is named when the page has no title -----------------------------------------
+
+
+def _opening(text: str) -> ParsedReport:
+    return parse_text(f"{text}\n一、总体情况\n认真落实。\n".encode())
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "publisher"),
+    [
+        (  # the year before the body in the sentence that publishes the report
+            "根据《条例》规定,现向社会公布2021年邯郸市教育局政府信息公开工作年度报告。",
+            "130400",
+            "邯郸市教育局",
+        ),
+        (  # 人民政府 shares 政府 with 政府信息公开
+            "根据《条例》要求,现特向社会公布2024年东华门街道人民政府信息公开工作年度报告。",
+            "110101",
+            "东华门街道人民政府",
+        ),
+        (  # who compiled it, in the middle of the first sentence
+            "本年度报告根据《条例》要求,由乐至县人民政府办公室组织编制。所列数据统计时间为2022年1月1日起至2022年12月31日止。",
+            "512022",
+            "乐至县人民政府办公室",
+        ),
+        (  # no title, no compiler: the first sentence of the report says who worked
+            "依据《条例》编制本报告。\n2023年,在区委、区政府的领导下,洋县教育局认真贯彻《条例》。",
+            "610723",
+            "洋县教育局",
+        ),
+    ],
+)
+def test_the_body_named_in_the_opening_sentences_gives_publisher_and_region(text, region, publisher):
+    """现向社会公布2021年X…报告, …,由X组织编制, 2023年,X认真… name the body when no title does."""
+    report = _opening(text)
+    assert (report.region_code, report.publisher) == (region, publisher)
+
+
+def test_a_provincial_bureau_is_not_filed_under_the_district_of_its_address():
+    """请与X联系 names the body before its address does: a 省 bureau sitting in a district of the
+    capital is the province's, not the district's."""
+    report = _opening(
+        "本报告所列数据的统计期限自2019年1月1日起至2019年12月31日止。如对本报告有疑问,"
+        "请与湖北省统计局办公室联系(地址:武汉市武昌区中北路1号,邮政编码:430071)。"
+    )
+    assert report.region_code == "420000"
+
+
+def test_a_region_known_only_from_the_contact_address_is_flagged():
+    """The address tells where the body sits, not which region it belongs to: the editor checks."""
+    report = _opening("本报告所列数据统计期限为2023年1月1日至12月31日。如有疑问请来电(地址:洋县洋州街道南大街1号)。")
+    assert report.region_code == "610723"
+    assert any(w.startswith("所属地区仅由联系地址“洋县洋州街道南大街1号”推断为") for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # a page's chrome above the title: breadcrumb without a colon, a read-aloud button, menus
+        (
+            ["您的位置首页  资讯  信息", "洋县人民政府2023年政府信息公开工作年度报告"],
+            "洋县人民政府2023年政府信息公开工作年度报告",
+        ),
+        (["点击收听年报语音朗读", "本报告由洋县人民政府办公室编制。"], ""),
+        (
+            ["网站支持IPv6", "智能问答 | 无障碍浏览 | 长者专区", "洋县人民政府 2023年政府信息公开年度报告"],
+            "洋县人民政府 2023年政府信息公开年度报告",
+        ),
+        # the body's name over the full title repeats it, it does not precede it
+        (["洋县教育局", "洋县教育局2023年政府信息公开工作年度报告"], "洋县教育局2023年政府信息公开工作年度报告"),
+        # a cell border copied after the title
+        (["洋县人民政府2023年政府信息公开工作年度报告 |", "|||||||"], "洋县人民政府2023年政府信息公开工作年度报告"),
+        # a title set on two lines is still one title
+        (["洋县人民政府", "2023年政府信息公开工作年度报告"], "洋县人民政府2023年政府信息公开工作年度报告"),
+    ],
+)
+def test_the_title_is_found_below_a_copied_pages_chrome(lines, title):
+    """Menus, read-aloud buttons and breadcrumbs above a title are neither the title nor part of it."""
+    report = _opening("\n".join([*lines, "本报告所列数据统计期限为2023年1月1日至12月31日。"]))
+    assert report.title == (title or report.title)
+    assert "朗读" not in report.title and "首页" not in report.title and "|" not in report.title
+
+
+def test_a_zone_named_like_a_district_elsewhere_is_flagged():
+    """东湖高新区 is 武汉's zone, 东湖区 a district of 南昌: what the short name gives is checked."""
+    report = report_of("2021年东湖高新区教育局政府信息公开工作年度报告")
+    assert report.publisher == "东湖高新区教育局"
+    assert any("“东湖高新区”推断为" in w and w.endswith("请核对") for w in report.warnings)
+
+
+def test_a_township_under_a_zone_the_list_does_not_know_gives_its_county():
+    """西咸新区 is no region of the list; its 底张街道 is 咸阳市渭城区's (610404), with a warning."""
+    report = report_of("西咸新区底张街道办事处2023年度政府信息公开工作年度报告")
+    assert report.region_code == "610404"
+    assert region_warnings(report) == ["所属地区由乡镇(街道)名称“底张街道”推断为咸阳市渭城区(610404),请核对"]
+
+
+def test_a_ministry_shortening_its_name_is_central():
+    """国家卫生健康委 (for 国家卫生健康委员会) is a central body."""
+    report = report_of("国家卫生健康委2024年政府信息公开工作年度报告")
+    assert (report.publisher, report.region_code) == ("国家卫生健康委", "100000")
