@@ -36,9 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "import_export",
-    "axes",
+    "reports.vendor_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "reports.vendor_apps.TOTPConfig",
     "reports",
 ]
 

@@ -17,6 +17,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissi
 from reports import format as fmt
 from reports.admin.document_import import DocumentImportViews
 from reports.admin.resources import ReportResource, TableCellResource
+from reports.admin.spreadsheet_forms import SpreadsheetExportForm
 from reports.models import FreeTable, Publisher, Region, Report, Section
 from reports.selectors.access import publishers_visible_to, regions_visible_to, reports_visible_to
 from reports.selectors.editors import provinces_with_reports
@@ -64,15 +65,13 @@ class ReportAdminForm(forms.ModelForm):
         cleaned = super().clean()
         edition = cleaned.get("edition") or self.instance.edition
         tables = fmt.tables_for(edition)
-        for table, row, column in ALL_CELL_CODES:
-            value = cleaned.get(cell_field_name(table, row, column))
-            if value is None or table not in tables or not tables[table].has(row, column):
+        for code in ALL_CELL_CODES:
+            value = cleaned.get(cell_field_name(*code))
+            if value is None or code[0] not in tables or not tables[code[0]].has(code[1], code[2]):
                 continue
-            problem = fmt.number_error(value, tables[table].column(row, column))
-            if problem:
-                self.add_error(
-                    cell_field_name(table, row, column), f"{tables[table].cell_label(row, column)}: {problem}"
-                )
+            # Named as every write path names a cell (format/values.py): table, row and column.
+            for error in fmt.cell_errors(edition, code, value):
+                self.add_error(cell_field_name(*code), error)
         return cleaned
 
     def changed_cells(self) -> list[tuple[str, str, str]]:
@@ -128,6 +127,7 @@ class ReportAdmin(ObjectPermissionsModelAdminMixin, ImportExportMixin, admin.Mod
     change_list_template = "admin/reports/report/change_list.html"
     resource_classes = (ReportResource, TableCellResource)
     formats = (CSV, XLSX)
+    export_form_class = SpreadsheetExportForm
     # The resources log what they change themselves (cells are rewritten per report by a service).
     skip_admin_log = True
     list_display = (

@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -163,6 +164,12 @@ class Report(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # The service checks it too (report_dates_validate); here it reaches every ModelForm.
+        error = fmt.date_order_error(self.written_on, self.published_on)
+        if error:
+            raise ValidationError({"published_on": error})
 
     def get_absolute_url(self):
         return reverse("reports:detail", args=[self.pk])

@@ -284,3 +284,24 @@ def test_each_grid_scrolls_in_its_own_box_with_its_labels(admin_client, make_rep
     assert 'classList.add("sticky-left")' in html and 'classList.add("sticky-top")' in html
     assert 'name="cell__review_litigation__litigation_after_review__total"' in html
     assert 'name="cell__applications__received__total"' in html
+
+
+def test_the_grid_names_an_impossible_number_and_dates_out_of_order(admin_client, make_report):
+    """−1 in a count is refused next to its input, named by table, row and column; 发布日期 before
+    成文日期 is refused on the 发布日期 field; nothing is saved."""
+    report = make_report(status="draft", values=balanced_values())
+    url = f"/admin/reports/report/{report.pk}/change/"
+    values = {**balanced_values(), ("applications", "received", "natural_person"): Decimal(-1)}
+    html = admin_client.post(url, change_form_data(report, values)).content.decode()
+    assert (
+        "表三(收到和处理政府信息公开申请情况)「一、本年新收政府信息公开申请数量」行「申请人情况 自然人」列:"
+        "不能为负数,填写的是 -1"
+    ) in html
+    data = {**change_form_data(report, balanced_values()), "written_on": "2024-02-05"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_on"] == [
+        "发布日期(2024-01-31)早于成文日期(2024-02-05):报告不能在成文之前发布,请按原文核对两个日期。"
+    ]
+    report.refresh_from_db()
+    assert report.written_on is None and report.cells.values_dict() == balanced_values()
