@@ -28,7 +28,20 @@ FORMATS = {
     "json": ("application/json; charset=utf-8", "JSON", "开放数据格式"),
 }
 # The long (CSV) form of shared/FORMAT.md: one row per number.
-LONG_HEADER = ("report_id", "year", "region_code", "table", "row", "column", "value")
+# The long form of shared/FORMAT.md, then the Chinese names of the table, row and column for people
+# (after the seven columns of the format, so that readers of the format find them where it says).
+LONG_HEADER = (
+    "report_id",
+    "year",
+    "region_code",
+    "table",
+    "row",
+    "column",
+    "value",
+    "table_name",
+    "row_name",
+    "column_name",
+)
 
 _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -61,6 +74,13 @@ def code_order(edition: str) -> dict[tuple[str, str, str], tuple[int, str]]:
     return {code: (i, fmt.code_kind(code)) for i, code in enumerate(fmt.all_codes(edition))}
 
 
+@lru_cache(maxsize=None)
+def cell_names(edition: str) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """Each code of an edition -> the Chinese names of its table, row and column."""
+    tables = fmt.tables_for(edition)
+    return {(t, r, c): tables[t].cell_names(r, c) for t, r, c in fmt.all_codes(edition)}
+
+
 def long_rows(
     report_id: int,
     year: int | None,
@@ -74,12 +94,15 @@ def long_rows(
     codes of the report's edition cannot be stored (services validate them) and are skipped.
     """
     order = code_order(edition)
+    names = cell_names(edition)
     rows = []
     for code, value in cells:
         pos = order.get(code)
         if pos is None or value is None:
             continue
-        rows.append((pos[0], (report_id, year or "", region_code, *code, fmt.format_value(value, pos[1]))))
+        rows.append(
+            (pos[0], (report_id, year or "", region_code, *code, fmt.format_value(value, pos[1]), *names[code]))
+        )
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]
 

@@ -192,9 +192,15 @@ class Table:
 
         A row or column under a group label carries that label too (3.其他 alone could be any group's).
         """
+        _, row, column = self.cell_names(row_code, column_code)
+        return f"{self.name}「{row}」行「{column}」列"
+
+    def cell_names(self, row_code: str, column_code: str) -> tuple[str, str, str]:
+        """The table's, the row's and the column's names for people, a group label included:
+        ("表三(收到和处理政府信息公开申请情况)", "(三)不予公开 1.属于国家秘密", "法人或其他组织 商业企业")."""
         row = " ".join(self.row(row_code).path[-2:])
         column = " ".join(self.column(row_code, column_code).path[-2:])
-        return f"{self.name}「{row}」行「{column}」列"
+        return self.name, row, column
 
 
 # --- 二、主动公开政府信息情况 -------------------------------------------------------------

@@ -111,6 +111,12 @@ class ReportPage:
         """Tables whose part is missing from the text: shown after the sections."""
         return [t for t in self.tables if t.table.number not in self.numbered_parts]
 
+    @property
+    def has_table_data(self) -> bool:
+        """Whether any standard table holds a number: a document published without the tables gets
+        one line saying so, not three empty grids."""
+        return any(t.has_data for t in self.tables)
+
 
 def report_pages(reports: list[Report], *, base_url: str = "") -> list[ReportPage]:
     """Read models of many reports (loaded with publisher and region): three queries in all."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +22,10 @@ from reports.web.pages import viewer, withdrawn_response
 
 
 def base_url(request) -> str:
-    """``https://host`` of the request, for the absolute links inside generated files."""
-    return request.build_absolute_uri("/").rstrip("/")
+    """``https://host`` for the absolute links inside generated files and the API: the site's address
+    from ``GOVOPEN_SITE_URL`` (a file is made once and served to everyone, so it must not carry
+    whatever Host a request named); the request's own only when the setting is empty (development)."""
+    return settings.GOVOPEN_SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def download_urls(report: Report, *, base_url: str = "") -> dict[str, str]:

@@ -109,11 +109,11 @@ def report_detail(request, pk):
         {
             "page": page,
             "report": page.report,
-            "tables": page.tables,
+            "tables": page.tables if page.has_table_data else [],
             "checks": page.checks,
             "failed_checks": page.failed_checks,
             "sections": page.sections,
-            "tables_after": page.tables_after,
+            "tables_after": page.tables_after if page.has_table_data else [],
             "free_tables": page.free_tables,
         },
     )

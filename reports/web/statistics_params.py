@@ -123,7 +123,12 @@ def compare_params(query: QueryDict, *, available: list[int]) -> CompareParams:
     """Repeated ``region`` and ``publisher`` parameters (up to six in all) and the years."""
     errors: list[tuple[str, str]] = []
     regions = []
-    for code in dict.fromkeys(c.strip() for c in query.getlist("region") if c.strip()):
+    codes = [c.strip() for c in query.getlist("region") if c.strip()]
+    # The province → prefecture → county choosers add one region: the deepest one chosen.
+    added = [c.strip() for c in query.getlist("add_region") if c.strip()]
+    if added:
+        codes.append(added[-1])
+    for code in dict.fromkeys(codes):
         region = _region(code, errors)
         if region is not None:
             regions.append(region)

@@ -10,7 +10,8 @@
 
   function makeSelect(level, regions) {
     var sel = document.createElement("select");
-    sel.name = "region";
+    // The list names its choosers "region"; the compare page "add_region" (its "region" are the rows).
+    sel.name = box.querySelector("select").name || "region";
     sel.setAttribute("data-level", String(level));
     sel.setAttribute("aria-label", placeholders[level - 1]);
     var opt = document.createElement("option");

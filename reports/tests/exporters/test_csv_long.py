@@ -27,3 +27,21 @@ def test_csv_is_the_long_form_with_bom_and_no_rows_for_blank_cells(client, make_
     assert len(by_code) == len(rows) - 1 == sum(v is not None for v in values.values())
     # Reading order of the format: table 二 first, then 三 and 四.
     assert [r[3] for r in rows[1:]] == sorted((r[3] for r in rows[1:]), key=fmt.TABLE_CODES.index)
+
+
+def test_csv_names_each_number_in_chinese_beside_its_codes(client, make_report):
+    """After the format's seven columns, the table's, row's and column's Chinese names."""
+    report = make_report(values=balanced_values())
+    _, body = download(client, report, "csv")
+    rows = csv_rows(body)
+    assert rows[0][7:] == ["table_name", "row_name", "column_name"]
+    named = {tuple(r[3:6]): r[7:] for r in rows[1:]}
+    assert named[("applications", "received", "natural_person")] == [
+        "表三(收到和处理政府信息公开申请情况)",
+        "一、本年新收政府信息公开申请数量",
+        "申请人情况 自然人",
+    ]
+    bulk = client.get("/reports/export.csv")
+    assert bulk.status_code == 200
+    body = b"".join(bulk.streaming_content) if bulk.streaming else bulk.content
+    assert "表三(收到和处理政府信息公开申请情况)" in body.decode("utf-8-sig")

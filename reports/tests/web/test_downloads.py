@@ -52,3 +52,14 @@ def test_downloads_of_an_imported_seed_report_carry_its_published_numbers(client
     assert [ws.cell(6, c).value for c in (4, 5, 10)] == [286, 4, 290]
     _, body = download(client, report, "json")
     assert json.loads(body)["tables"]["proactive"]["fees"]["amount"] == "6858.05"
+
+
+def test_files_name_the_site_from_settings_not_the_requests_host(client, make_report, settings):
+    """A download is made once and served to everyone: its links use GOVOPEN_SITE_URL, whatever Host
+    the request that made it named."""
+    settings.GOVOPEN_SITE_URL = "https://www.example.gov.cn"
+    settings.ALLOWED_HOSTS = ["*"]
+    report = make_report()
+    body = client.get(f"/api/reports/{report.pk}/", HTTP_HOST="evil.example").json()
+    assert body["url"] == f"https://www.example.gov.cn/reports/{report.pk}/"
+    assert "evil.example" not in json.dumps(body)

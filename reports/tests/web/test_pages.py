@@ -244,3 +244,17 @@ def test_report_page_names_breaks_with_last_years_report(client, make_report):
     report = make_report(year=2023, values={("applications", "carried_over", "natural_person"): Decimal(5)})
     html = client.get(f"/reports/{report.pk}/").content.decode()
     assert "与上年报告不衔接" in html and "自然人列: 本年 5 ≠ 上年 3" in html
+
+
+def test_a_report_without_tables_says_so_in_one_line_not_empty_grids(client, make_report):
+    report = make_report(values=None)
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert 'id="no-tables"' in html and "没有统计表格" in html
+    assert '<table class="official">' not in html
+
+
+def test_a_missing_table_is_named_in_a_line_beside_the_tables_that_are_there(client, make_report):
+    values = {k: v for k, v in balanced_values().items() if k[0] != "review_litigation"}
+    html = client.get(make_report(values=values).get_absolute_url()).content.decode()
+    assert html.count('<table class="official">') == 2
+    assert "四、政府信息公开行政复议、行政诉讼情况</strong>:本报告未提供此表数据" in html

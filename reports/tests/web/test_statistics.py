@@ -122,6 +122,15 @@ def test_compare_puts_regions_and_publishers_side_by_side(client, fixture_report
     assert bad.status_code == 400
 
 
+def test_compare_adds_the_deepest_region_chosen_in_the_choosers(client, fixture_reports):
+    """The province → prefecture → county choosers (named add_region) add one region: the deepest."""
+    response = client.get("/statistics/compare/?region=440800&add_region=520000&add_region=520100&add_region=520181")
+    assert [e.name for e in response.context["comparison"].entities] == ["湛江市", "清镇市"]
+    html = response.content.decode()
+    assert 'class="region-choosers"' in html and 'name="add_region"' in html
+    assert "六位行政区划代码" not in html
+
+
 def test_editions_are_summed_code_by_code(client, counted):
     """A 2019-format report has its own codes (applications.other, proactive.*.made); each code counts its reports."""
     v19 = balanced_values(fmt.EDITION_2019)
