@@ -153,6 +153,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where uploaded documents wait between the admin import preview and its confirmation.
 GOVOPEN_IMPORT_DIR = os.environ.get("GOVOPEN_IMPORT_DIR", "")
 GOVOPEN_SITE_NAME = os.environ.get("GOVOPEN_SITE_NAME", "政府信息公开")
+# django-import-export: a cell that starts like a formula (=, +, -, @) is written as text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # The public address (https://www.example.gov.cn) written into downloads, feeds and the API; empty:
 # the request's own (development only).
 GOVOPEN_SITE_URL = os.environ.get("GOVOPEN_SITE_URL", "").rstrip("/")

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from reports.exporters.common import csv_text
 from reports.models import AuditAction, AuditEvent
 from reports.services.audit import audit
 
@@ -76,7 +77,8 @@ class AuditEventAdmin(admin.ModelAdmin):
             for e in events.iterator(chunk_size=2000):
                 changes = "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in e.changes)
                 yield writer.writerow(
-                    [
+                    csv_text(v)
+                    for v in [
                         timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                         e.actor_name,
                         e.ip or "",

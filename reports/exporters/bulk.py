@@ -19,7 +19,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from reports import format as fmt
-from reports.exporters.common import LONG_HEADER, code_order, long_rows
+from reports.exporters.common import LONG_HEADER, code_order, long_rows, sheet_row
 from reports.exporters.csv_long import BOM, csv_lines
 from reports.exporters.opendata import report_open_data
 from reports.models import ReportKind
@@ -103,19 +103,22 @@ def write_xlsx(qs: QuerySet, out: IO[bytes], *, base_url: str = "", chunk_size: 
         for pk, year, region_id, edition, title, publisher, region, kind, published_on, failed in chunk:
             url = base_url + reverse("reports:detail", args=[pk])
             reports_ws.append(
-                [
-                    pk,
-                    title,
-                    publisher,
-                    region_id,
-                    region,
-                    year,
-                    kinds.get(kind, kind),
-                    edition,
-                    _iso(published_on),
-                    url,
-                    failed,
-                ]
+                sheet_row(
+                    reports_ws,
+                    [
+                        pk,
+                        title,
+                        publisher,
+                        region_id,
+                        region,
+                        year,
+                        kinds.get(kind, kind),
+                        edition,
+                        _iso(published_on),
+                        url,
+                        failed,
+                    ],
+                )
             )
             order = code_order(edition)
             for row in long_rows(pk, year, region_id, edition, cells.get(pk, ())):

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from openpyxl.cell import WriteOnlyCell
+
 from reports import format as fmt
 from reports.models import Report
 from reports.selectors.reports import ReportPage
@@ -165,3 +167,36 @@ def title_lines(title: str, publisher: str = "", per_line: int = 20) -> list[str
         if best is None or score < best[0]:
             best = (score, [first, second])
     return best[1] if best else [title]
+
+
+# --- Text that a spreadsheet program would run (formula injection) ------------------------
+
+# A CSV cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A text for a CSV cell that no spreadsheet program runs: a leading ' when it would start a
+    formula. Numbers are left alone (−1 stays −1): only texts are passed here."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sheet_row(ws, values) -> list:
+    """A row for ``ws.append``: a text that starts with "=" stays a text (openpyxl would write it as a
+    formula); everything else as given."""
+    return [_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+
+
+def _text_cell(ws, value: str):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def keep_text(cell):
+    """A cell written with ``ws.cell(r, k, text)`` stays a text even when the text starts with "="."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell

@@ -13,6 +13,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from reports.exporters.common import csv_text, sheet_row
 from reports.selectors.statistics.datatable import DataTable
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +50,7 @@ def table_csv(table: DataTable) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(table.export_header())
     for row in table.export_rows():
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([csv_text(_cell(v)) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -82,7 +83,7 @@ def tables_xlsx(tables: list[DataTable], heading: list[str]) -> bytes:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for row in table.export_rows():
-            ws.append(["" if v is None else v for v in row])
+            ws.append(sheet_row(ws, ["" if v is None else v for v in row]))
         ws.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)  # not the ORM: the workbook

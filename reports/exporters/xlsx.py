@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports import format as fmt
-from reports.exporters.common import LONG_HEADER, code_order, column_weights, report_long_rows
+from reports.exporters.common import LONG_HEADER, code_order, column_weights, keep_text, report_long_rows
 from reports.selectors.reports import ReportPage
 
 LONG_SHEET = "长表"
@@ -82,7 +82,7 @@ def render_xlsx(data: ReportPage) -> bytes:
         ws = wb.create_sheet(sheet_title(t.table.caption))
         _, _, width = fmt.place_grid(t.grid)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.cell(1, 1, report.title).font = TITLE
+        keep_text(ws.cell(1, 1, report.title)).font = TITLE
         ws.cell(1, 1).alignment = CENTER
         ws.row_dimensions[1].height = 36
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
@@ -99,7 +99,7 @@ def render_xlsx(data: ReportPage) -> bytes:
         ws = wb.create_sheet(sheet_title(ft.caption or f"附表{i}"))
         for r, row in enumerate(ft.rows or [], start=1):
             for k, text in enumerate(row, start=1):
-                cell = ws.cell(r, k, text)
+                cell = keep_text(ws.cell(r, k, text))
                 cell.border = BORDER
                 cell.alignment = CENTER
                 if r <= ft.header_rows:

@@ -145,6 +145,11 @@ def compare_download(request):
         p = params.compare_params(request.GET, available=available)
     except params.ParamErrors as e:
         return HttpResponseBadRequest("\n".join(e.messages), content_type="text/plain; charset=utf-8")
+    if not (p.regions or p.publishers):
+        return HttpResponseBadRequest(
+            "没有选择要对比的地区或发布机构:请用 region=六位代码 或 publisher=编号 指定(可重复)。",
+            content_type="text/plain; charset=utf-8",
+        )
     comparison = compare_statistics(
         regions=p.regions, publishers=p.publishers, year_from=p.year_from, year_to=p.year_to
     )

@@ -170,3 +170,8 @@ def test_a_region_without_reports_says_so(client, fixture_reports):
     response = client.get("/statistics/?region=110000&year_from=2022&year_to=2023")
     assert response.status_code == 200
     assert "北京市在2022—2023年度没有已发布的政府信息公开工作年度报告" in response.content.decode()
+
+
+def test_compare_download_with_nothing_chosen_is_a_clear_400(client, fixture_reports):
+    response = client.get("/statistics/compare/download/?format=xlsx")
+    assert response.status_code == 400 and "没有选择要对比的地区或发布机构" in response.content.decode()
