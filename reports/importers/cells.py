@@ -19,7 +19,14 @@ from difflib import SequenceMatcher
 
 from reports import format as fmt
 from reports.format.values import is_value, parse_value
-from reports.importers.labels import label_score, row_names, vocabulary
+from reports.importers.labels import (
+    foreign_columns,
+    foreign_header_warning,
+    label_score,
+    named_columns,
+    row_names,
+    vocabulary,
+)
 from reports.importers.normalize import (
     label_key,
     strip_numbering,
@@ -133,7 +140,16 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
     rows = table.all_rows()
     seen: set[str] = set()
     position = 0
+    # Columns named by the header above that the table does not have (本年新制作数量 in a 2021 table),
+    # and the rows read under it: their numbers are not stored in the table's columns.
+    foreign: list[str] = []
+    under_foreign: list[str] = []
     for group in groups:
+        header = group.labels[:-1]
+        if header and named_columns(header, table.code):
+            if foreign and under_foreign:
+                result.warnings.append(foreign_header_warning(table, foreign, under_foreign))
+            foreign, under_foreign = foreign_columns(header, table), []
         index = match_row(group.labels, rows, position)
         if index is None:
             index = misprinted_row(group.labels, rows, position)
@@ -148,6 +164,9 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
             result.warnings.append(f"{table_name(table)}的行「{row.label}」出现多次,以最后一次为准")
         seen.add(row.code)
         position = index + 1
+        if foreign:
+            under_foreign.append(row.label)
+            continue
         columns = table.columns_of(row.code)
         if len(columns) > 1 and len(group.values) < len(columns):
             # Which cells the numbers belong to is unknown (cells glued into one run of digits such
@@ -159,6 +178,8 @@ def _read_rows(groups: list[LabelledNumbers], table: fmt.Table, result: TableRea
             )
             continue
         fill_row(table, row, group.values, result)
+    if foreign and under_foreign:
+        result.warnings.append(foreign_header_warning(table, foreign, under_foreign))
 
 
 def misprint_warning(table: fmt.Table, printed: str, row: fmt.Row) -> str:

@@ -27,7 +27,7 @@ from reports.importers.cells import (
     missing_warnings,
     table_name,
 )
-from reports.importers.labels import label_score, row_names, vocabulary
+from reports.importers.labels import foreign_columns, foreign_header_warning, label_score, row_names, vocabulary
 from reports.importers.normalize import (
     label_key,
     strip_numbering,
@@ -196,8 +196,12 @@ def _grid_lines(grid: Grid) -> list[_GridLine]:
 
 
 def _best(texts: Sequence[str], candidates: Sequence[tuple[str, tuple[str, ...]]]) -> str | None:
-    """The candidate that the nearest header text names unambiguously (bottom header first)."""
-    for text in reversed(texts):
+    """The candidate that the nearest header text names unambiguously (bottom header first).
+
+    A header wrapped into two stacked cells (本年新 / 制作数量) is tried joined first.
+    """
+    joined = ["".join(texts[k:]) for k in range(len(texts) - 1)]
+    for text in [*reversed(joined), *reversed(texts)]:
         scores = [(label_score(text, names), code) for code, names in candidates]
         top = max((s for s, _ in scores), default=0)
         winners = [code for s, code in scores if s == top]
@@ -263,6 +267,10 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
     headers: dict[int, list[str]] = {}
     header_key: list[int] | None = None
     after_data = False
+    # Columns the header names that the table does not have (a 2019 header in a 2021 table), and
+    # the rows read under it: their numbers are not stored in the table's columns.
+    foreign: list[str] = []
+    under_foreign: list[str] = []
     for r, line in enumerate(_grid_lines(grid)):
         if line.header:
             if after_data:
@@ -304,7 +312,13 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
         position = index + 1
         columns = table.columns_of(row.code)
         if header_key != header_rows:
+            if foreign and under_foreign:
+                result.warnings.append(foreign_header_warning(table, foreign, under_foreign))
             headers, header_key = _header_texts(grid, header_rows), list(header_rows)
+            foreign, under_foreign = foreign_columns(_header_reading_order(grid, header_rows), table), []
+        if foreign:
+            under_foreign.append(row.label)
+            continue
         candidates = [(c.code, _column_names(c)) for c in columns]
         placed: dict[str, Decimal | None] = {}
         by_header = True
@@ -327,6 +341,21 @@ def _read_grid_rows(grid: Grid, table: fmt.Table, result: TableRead) -> None:
         while len(values) > len(columns) and values[-1] is None:
             values.pop()
         fill_row(table, row, values, result)
+    if foreign and under_foreign:
+        result.warnings.append(foreign_header_warning(table, foreign, under_foreign))
+
+
+def _header_reading_order(grid: Grid, rows: list[int]) -> list[str]:
+    """The header rows' texts row by row, a merged cell once; a header wrapped into two stacked
+    cells reads as its parts in order."""
+    seen: set[tuple[int, int]] = set()
+    out: list[str] = []
+    for r in rows:
+        for cell in grid[r]:
+            if cell.origin is not None and cell.origin not in seen and cell.text:
+                seen.add(cell.origin)
+                out.append(cell.text)
+    return out
 
 
 def _read_transposed_grid(grid: Grid, table: fmt.Table, result: TableRead) -> None:

@@ -18,7 +18,7 @@ from reports import format as fmt
 from reports.format.values import is_value
 from reports.importers.cells import is_table_cell, read_table, resembles_label, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
-from reports.importers.labels import vocabulary
+from reports.importers.labels import column_vocabulary, is_label_piece, vocabulary
 from reports.importers.metadata import (
     ANNUAL_REPORT,
     GUIDE,
@@ -137,7 +137,9 @@ _MARKDOWN_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$
 
 def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]:
     """Split a part's body into the lines that are cells of ``table`` and the prose around them."""
-    vocab = vocabulary(table)
+    # The other edition's column labels too: a header the table does not have is still its header,
+    # and the reader names it rather than leaving it in the prose.
+    vocab = vocabulary(table) | column_vocabulary(table.code)
     lines = [line for line in body.split("\n") if line]
     is_cell = [is_table_cell(line, table, vocab) for line in lines]
     for i, line in enumerate(lines):
@@ -145,6 +147,9 @@ def take_table_lines(body: str, table: fmt.Table) -> tuple[list[str], list[str]]
         # (2.其他法律行政止公开); the table reader names it when it reads its row.
         if not is_cell[i] and 0 < i < len(lines) - 1 and is_cell[i - 1] and is_cell[i + 1]:
             is_cell[i] = len(line) <= 40 and "。" not in line and resembles_label(line, vocab)
+        # The rest of a label wrapped onto the next line (本年新 / 制作数量, 对外公开 / 总数量).
+        if not is_cell[i] and i and is_cell[i - 1]:
+            is_cell[i] = is_label_piece(line, vocab)
     cells = [line for line, cell in zip(lines, is_cell, strict=True) if cell]
     prose = [line for line, cell in zip(lines, is_cell, strict=True) if not cell]
     return cells, prose
