@@ -256,3 +256,10 @@ def report_withdrawal(pk: int) -> Report | None:
         .only("pk", "title", "withdrawn_at", "withdrawn_reason", "status")
         .first()
     )
+
+
+def reports_with_original(name: str) -> list[Report]:
+    """The reports whose 原始文件 is the stored file ``name`` (a revision shares its report's)."""
+    if not name or name.startswith(("/", "..")) or "/../" in name:
+        return []
+    return list(Report.objects.filter(original_file=name).select_related("publisher")[:10])

@@ -28,6 +28,7 @@ from reports.services.reports import (
     report_values_validate,
     search_text,
 )
+from reports.services.search import search_index_report
 from reports.services.statistics import stats_refresh_report
 from reports.services.versions import version_record
 
@@ -119,12 +120,28 @@ def report_import(
         report_dates_validate(report=report)
     except ValidationError as e:
         raise UnreadableDocument("; ".join(e.messages)) from None
+    if parsed.values:
+        try:
+            report_values_validate(edition=edition, values=parsed.values)
+        except ValidationError as e:
+            raise UnreadableDocument("; ".join(e.messages)) from None
     if original_bytes is not None:
         report.original_file.save(original_name or "original.txt", ContentFile(original_bytes), save=False)
+        # Nothing of a failed import stays behind: the database rolls back, the file goes below.
+    try:
+        return _import_write(report, parsed, publish=publish, replaced=replaced)
+    except BaseException:
+        if report.original_file:
+            report.original_file.delete(save=False)
+        raise
+
+
+def _import_write(report: Report, parsed: ParsedReport, *, publish: bool, replaced: bool):
     # Search text and failed checks are known before the save: no second write (bulk imports).
     report.search_text = search_text(report, parsed.sections)
     report.checks_failed = sum(1 for c in report_checks(report, parsed.values) if not c.ok)
     report.save()
+    search_index_report(report=report)
     Section.objects.bulk_create(
         Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
         for i, s in enumerate(parsed.sections)
@@ -140,10 +157,6 @@ def report_import(
         for i, t in enumerate(parsed.free_tables)
     )
     if parsed.values:
-        try:
-            report_values_validate(edition=edition, values=parsed.values)
-        except ValidationError as e:
-            raise UnreadableDocument("; ".join(e.messages)) from None
         cells_create(report, parsed.values)
     if publish:
         try:

@@ -17,6 +17,7 @@ from reports.format import Values
 from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
 from reports.selectors.versions import latest_version, normalise_text, report_snapshot, snapshot_diff
 from reports.services.audit import audit
+from reports.services.search import search_index_report
 from reports.services.statistics import stats_refresh_report, stats_refresh_reports
 from reports.services.versions import snapshot_before, version_record
 
@@ -59,7 +60,7 @@ def report_checks(report: Report, values: Values) -> list[fmt.CheckResult]:
 
 
 def report_refresh_derived(*, report: Report, sections=None, values: Values | None = None) -> list[fmt.CheckResult]:
-    """Store the search text and the failed-rule count, refresh the statistics; returns the rules' results.
+    """Store the search text (and its index) and the failed-rule count, refresh the statistics; returns the rules' results.
 
     The rules run once, over the numbers of the report's edition whatever its kind (the editor is
     told); only annual reports count failures. A caller that has just written the sections or values
@@ -73,6 +74,7 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
     report.search_text = search_text(report, sections)
     report.checks_failed = sum(1 for c in checks if not c.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
     Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
+    search_index_report(report=report)
     stats_refresh_report(report.pk)
     return checks
 
@@ -284,6 +286,20 @@ def reports_delete(*, reports) -> int:
     ids = [r.pk for r in reports]
     for report in reports:
         audit(AuditAction.DELETE, report, detail=f"删除报告(状态:{report.get_status_display()})")
+    files = {r.original_file.name for r in reports if r.original_file}
     Report.objects.filter(pk__in=ids).delete()
+    # The originals no other report holds (a revision shares its report's) go once the delete commits.
+    orphans = files - set(Report.objects.filter(original_file__in=files).values_list("original_file", flat=True))
+    transaction.on_commit(lambda: _files_delete(orphans))
     stats_refresh_reports(ids)
     return len(ids)
+
+
+def _files_delete(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass  # already gone: nothing to keep

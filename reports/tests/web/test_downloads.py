@@ -63,3 +63,30 @@ def test_files_name_the_site_from_settings_not_the_requests_host(client, make_re
     body = client.get(f"/api/reports/{report.pk}/", HTTP_HOST="evil.example").json()
     assert body["url"] == f"https://www.example.gov.cn/reports/{report.pk}/"
     assert "evil.example" not in json.dumps(body)
+
+
+def test_originals_are_served_only_for_reports_the_reader_may_see(client, make_report, admin_client):
+    from django.core.files.base import ContentFile
+
+    published = make_report()
+    draft = make_report(status="draft", year=2022)
+    for report, name in ((published, "pub.pdf"), (draft, "draft.pdf")):
+        report.original_file.save(name, ContentFile(b"%PDF-1.4 original"), save=True)
+    assert client.get(published.original_file.url).status_code == 200
+    assert client.get(draft.original_file.url).status_code == 404
+    assert admin_client.get(draft.original_file.url).status_code == 200
+    assert client.get("/media/originals/../../settings.py").status_code == 404
+
+
+def test_deleting_a_report_removes_its_original(make_report, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.services.reports import reports_delete
+
+    report = make_report(status="draft")
+    report.original_file.save("gone.pdf", ContentFile(b"%PDF"), save=True)
+    name = report.original_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        reports_delete(reports=[report])
+    assert not default_storage.exists(name)
