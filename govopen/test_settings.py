@@ -14,4 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SESSION_COOKIE_SECURE = False
+# The test client speaks plain HTTP: no redirect to HTTPS, no HSTS (production keeps both).
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 CSRF_COOKIE_SECURE = False

@@ -1,0 +1,50 @@
+"""The production settings pass Django's deployment checks, and the health endpoint answers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "govopen.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "www.example.gov.cn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_health_endpoint_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert client.head("/healthz").status_code == 200
+
+
+def test_the_gunicorn_configuration_is_valid():
+    env = {**os.environ, "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "python:govopen.gunicorn_conf", "govopen.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
