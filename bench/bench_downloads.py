@@ -38,6 +38,7 @@ OUT.mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govopen.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret")
 os.environ.setdefault("DJANGO_DEBUG", "0")  # DEBUG would keep every SQL query in memory
+os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", str(OUT / "media"))
 os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}"
