@@ -114,7 +114,77 @@ def text_warnings(text: str) -> list[str]:
     garbled = _LATIN1_MOJIBAKE.findall(text)
     if len(garbled) >= 3:
         warnings.append(f"正文有 {len(garbled)} 处乱码(如“{garbled[0]}”),文件的编码可能被转错,请对照原文核对")
+    lines = garbled_lines(text)
+    if lines:
+        example = lines[0][:24]
+        warnings.append(
+            f"正文有 {len(lines)} 行疑似乱码(如“{example}”:生僻字、注音符号、日文假名或制表符混在汉字中),"
+            "文件可能在转换编码时被损坏,无法自动还原,请对照原文核对"
+        )
     return warnings
+
+
+# --- Garbled Chinese: what a wrong decoding leaves behind -------------------------------------
+#
+# UTF-8 bytes read as GBK (and saved again, the undecodable ones as '?') turn 主动公开 into
+# 涓诲姩鍏紑 or ?。ㄒ唬┲鲃庸_: mostly characters outside the common ones, with bopomofo, kana,
+# box-drawing pieces and '?' between them. Real reports use the common characters almost only.
+
+# Signs that are (almost) never in a Chinese report's prose: bopomofo, kana (not the middle dot and
+# the long-vowel mark), private-use and CJK compatibility characters, half-width katakana, and the
+# box-drawing pieces that no text table is drawn with (the light and double lines are left out).
+_ODD = re.compile(
+    r"[\u3100-\u312f\u31a0-\u31bf\u3041-\u30fa\u30fd-\u30ff\ue000-\uf8ff\uf900-\ufaff\uff66-\uff9f"
+    r"\u2504-\u250b\u250d-\u250f\u2511-\u2513\u2515-\u2517\u2519-\u251b\u251d-\u2523\u2525-\u252b"
+    r"\u252d-\u2533\u2535-\u253b\u253d-\u254f\u2571-\u257f]"
+)
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+# '?' standing for a lost byte next to a Chinese character, on either side (六?!钡戎, 鍦?2023).
+_QUESTION_BY_HANZI = re.compile(r"(?<=[\u4e00-\u9fff])\?|\?(?=[\u4e00-\u9fff])")
+# A line with at least this many Chinese characters is judged by its share of uncommon ones.
+_MIN_HANZI = 8
+_RARE_SHARE = 0.35
+
+
+@functools.lru_cache(maxsize=1)
+def common_hanzi() -> frozenset[str]:
+    """The 3,755 characters of the first level of GB 2312 (一级汉字, "常用汉字", rows 16-55), taken from
+    Python's own ``gb2312`` codec: the national standard's list of the most used characters, which
+    covers the 3,500 of the 现代汉语常用字表 almost entirely."""
+    chars = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            if lead == 0xD7 and trail > 0xF9:  # row 55 ends at 0xD7F9
+                break
+            chars.add(bytes((lead, trail)).decode("gb2312"))
+    return frozenset(chars)
+
+
+def garbled_lines(text: str) -> list[str]:
+    """The lines that read as Chinese text garbled by a wrong decoding and beyond repair.
+
+    A line counts when it holds two odd signs (bopomofo, kana, private-use …), or one with an
+    uncommon character or a '?' against a Chinese one, or when over a third of its (at least eight)
+    Chinese characters are outside the 3,755 common ones, or '?' stands against Chinese characters
+    twice among many uncommon ones.
+    """
+    common = common_hanzi()
+    found = []
+    for line in text.split("\n"):
+        odd = len(_ODD.findall(line))
+        hanzi = _HANZI.findall(line)
+        if not odd and len(hanzi) < 2:
+            continue
+        rare = sum(1 for c in hanzi if c not in common)
+        lost = len(_QUESTION_BY_HANZI.findall(line))
+        if (
+            odd >= 2
+            or (odd and (rare or lost))
+            or (len(hanzi) >= _MIN_HANZI and rare >= _RARE_SHARE * len(hanzi))
+            or (lost >= 2 and rare >= 0.2 * len(hanzi))
+        ):
+            found.append(line.strip())
+    return found
 
 
 # --- Cleaning the text ----------------------------------------------------------------------
@@ -163,45 +233,18 @@ def strip_glued_pinyin(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1)
-def _traditional_triggers() -> frozenset[str]:
-    """Every character that the t2s conversion can change, alone or as part of a phrase.
-
-    A line without any of them converts to itself, so it is not converted at all: the
-    conversion is pure Python and the costliest step of reading a long Simplified document.
-    The characters of the t2s dictionary cover every phrase but those whose characters are all
-    Simplified already (沈默 -> 沉默): those add their own.
-    """
-    from pathlib import Path
-
+    # OpenCC's own C++ library (PyPI ``opencc``): phrase-level conversion at native speed, so a
+    # whole document is converted at once (bench/bench_opencc.py).
     import opencc
 
-    folder = Path(opencc.__file__).parent / "dictionary"
-    with open(folder / "TSCharacters.txt", encoding="utf-8") as f:
-        chars = {line.partition("\t")[0] for line in f if line.strip()}
-    with open(folder / "TSPhrases.txt", encoding="utf-8") as f:
-        for line in f:
-            key, _, values = line.rstrip("\n").partition("\t")
-            if values.split()[:1] != [key] and chars.isdisjoint(key):
-                chars.update(key)
-    return frozenset(chars)
+    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional to Simplified Chinese; Simplified text passes through unchanged.
-
-    Conversion works line by line (no phrase spans a line break), and only on the lines that
-    hold a character the conversion can change.
-    """
-    triggers = _traditional_triggers()
-    if triggers.isdisjoint(text):
+    """Traditional to Simplified Chinese; Simplified text passes through unchanged."""
+    if text.isascii():
         return text
-    return "\n".join(_t2s().convert(line) if not triggers.isdisjoint(line) else line for line in text.split("\n"))
+    return _t2s().convert(text)
 
 
 def fold_fullwidth_alnum(text: str) -> str:
