@@ -4,6 +4,7 @@ from reports.models.cells import FreeTable, TableCell
 from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Correction, Report, ReportKind, ReportStatus, ReportVersion, Section
+from reports.models.search import ReportSearch
 from reports.models.stats import RegionYearStat, ReportStat
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "RegionYearStat",
     "Report",
     "ReportKind",
+    "ReportSearch",
     "ReportStat",
     "ReportStatus",
     "Section",
