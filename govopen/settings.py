@@ -75,6 +75,7 @@ TEMPLATES = [
             "libraries": {
                 "govopen": "reports.web.templatetags.govopen",
                 "report_links": "reports.web.templatetags.report_links",
+                "search_tags": "reports.web.templatetags.search_tags",
                 "statistics_tags": "reports.web.templatetags.statistics_tags",
             },
         },

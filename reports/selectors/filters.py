@@ -56,8 +56,13 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         fields = ["q", "region", "year", "year_from", "year_to", "kind", "publisher"]
 
+    def __init__(self, *args, keyword: bool = True, **kwargs):
+        # keyword=False leaves ``q`` to the caller, which ranks the results (selectors/search.py).
+        super().__init__(*args, **kwargs)
+        self.keyword = keyword
+
     def filter_q(self, qs, name, value):
-        return search_reports(qs, value)
+        return search_reports(qs, value) if self.keyword else qs
 
     def filter_region(self, qs, name, value):
         return qs.in_region(value)

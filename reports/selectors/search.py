@@ -1,32 +1,412 @@
-"""Keyword search over reports, in one place.
+"""Keyword search over reports, in one place: parsing a query, matching, ranking, snippets, facets.
 
-Chinese has no spaces between words, so a keyword matches as a substring of the title or of
-the stored plain text (``Report.search_text``); several keywords separated by spaces must all
-match. Queries typed in Traditional characters are converted to Simplified first, as stored
-text is. On PostgreSQL the substring test is an ILIKE, which a pg_trgm GIN index can serve
-when the table grows (see README, "Search").
+A query is converted from Traditional to Simplified and cut into words by the segmenter the index
+was built with (reports/segment.py). Several space-separated terms must all match; a term the
+segmenter cuts into several words needs all of them (closer together ranks higher on PostgreSQL);
+a "quoted phrase" needs its words next to each other, in order, in the title or the text. A word
+matches a word of the index — ``复议`` finds ``行政复议`` through its sub-words, but a two-character
+string is not a substring test over everything. A term with no word of two characters or more
+(``县``) is looked for in titles only, as a substring; one shaped like a 索引号 (``000014349/2021-00012``)
+in the 索引号.
+
+PostgreSQL: ``document @@ tsquery`` on a GIN index, ranked by ``ts_rank_cd`` (title weight A above
+body B above sub-words C), snippets by ``ts_headline``, titles and 索引号 by pg_trgm. SQLite: the FTS5
+table, ranked by ``bm25`` (title 10, body 1, sub-words 0.5), snippets by ``snippet()``. Both return
+the same results on the same reports (reports/tests/selectors/test_search.py runs on both).
 """
 
-from functools import reduce
-from operator import and_
+from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass, field
+
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from reports.importers.normalize import to_simplified
+from reports.models import Publisher, Region, Report, ReportKind
+from reports.segment import MATCH_END, MATCH_START, unspaced, words
 
 MAX_TERMS = 8
-MAX_TERM_LENGTH = 50
+MAX_QUERY_LENGTH = 200
+# ts_rank_cd weights {D, C, B, A}: one title occurrence outweighs ten in the body.
+PG_WEIGHTS = "{0.02, 0.05, 0.1, 1.0}"
+SQLITE_WEIGHTS = "10.0, 1.0, 0.5"  # bm25 per column: title, body, parts
+PUBLISHER_FACETS = 10
+SORTS = ("relevance", "date")
+
+_QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
+_INDEX_NO = re.compile(r"^(?=.*\d)[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)+$")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    words: tuple[str, ...]
+    phrase: bool = False
+    field: str = "text"  # "text" (the full-text index), "title" or "index_no" (substring)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed query: its terms and what to highlight."""
+
+    terms: tuple[Term, ...] = ()
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def text_terms(self) -> list[Term]:
+        return [t for t in self.terms if t.field == "text"]
+
+    @property
+    def substring_terms(self) -> list[Term]:
+        return [t for t in self.terms if t.field != "text"]
+
+    @functools.cached_property
+    def highlight_words(self) -> tuple[str, ...]:
+        """Strings to mark in a report's text, longest first."""
+        found = set()
+        for term in self.terms:
+            found.add(term.text)
+            if not term.phrase:
+                found.update(w for w in term.words if len(w) > 1)
+        return tuple(sorted(found, key=lambda w: (-len(w), w)))
+
+
+def search_query(q: str | None) -> SearchQuery:
+    """Parse what a citizen typed: Traditional to Simplified, quoted phrases, terms, words."""
+    text = to_simplified((q or "")[:MAX_QUERY_LENGTH])
+    terms: list[Term] = []
+    for phrase in _QUOTED.findall(text):
+        ws = tuple(words(phrase))
+        if ws:
+            terms.append(Term(text="".join(phrase.split()), words=ws, phrase=len(ws) > 1))
+    for raw in _QUOTED.sub(" ", text).split():
+        raw = raw.strip('"“”「」『』')
+        ws = tuple(words(raw))
+        if not ws:
+            continue
+        if _INDEX_NO.match(raw):
+            terms.append(Term(text=raw, words=ws, field="index_no"))
+        elif any(len(w) > 1 for w in ws):
+            terms.append(Term(text=raw, words=ws))
+        else:
+            terms.append(Term(text=raw, words=ws, field="title"))
+    return SearchQuery(tuple(dict.fromkeys(terms))[:MAX_TERMS])
 
 
 def keyword_terms(q: str) -> list[str]:
     """The search terms of a query string, normalised, at most MAX_TERMS."""
-    terms = [t[:MAX_TERM_LENGTH] for t in to_simplified(q or "").split() if t.strip()]
-    return terms[:MAX_TERMS]
+    return [t.text for t in search_query(q).terms]
+
+
+# --- Engine expressions ---------------------------------------------------------------------------
+
+
+def _vendor(qs: QuerySet) -> str:
+    return connections[qs.db].vendor
+
+
+def _tsquery(terms: list[Term]) -> str:
+    """A to_tsquery('simple', …) expression: terms ANDed, a phrase's words joined by <->."""
+
+    def lexeme(w: str, weights: str = "") -> str:
+        return "'" + w.replace("'", "''").replace("\\", "\\\\") + "'" + weights
+
+    parts = []
+    for t in terms:
+        if t.phrase:
+            parts.append("(" + " <-> ".join(lexeme(w, ":AB") for w in t.words) + ")")
+        else:
+            parts.append("(" + " & ".join(lexeme(w) for w in t.words) + ")")
+    return " & ".join(parts)
+
+
+def _fts5_query(terms: list[Term]) -> str:
+    """An FTS5 MATCH expression: terms ANDed, a phrase in the title or body columns."""
+
+    def quoted(ws) -> str:
+        return '"' + " ".join(w.replace('"', '""') for w in ws) + '"'
+
+    parts = []
+    for t in terms:
+        if t.phrase:
+            parts.append("{title body} : " + quoted(t.words))
+        else:
+            parts.append(" AND ".join(quoted([w]) for w in t.words))
+    return " AND ".join(f"({p})" for p in parts)
+
+
+def _any_word(terms: list[Term], vendor: str) -> str:
+    """Every word of the terms ORed (which words a snippet marks)."""
+    ws = sorted({w for t in terms for w in t.words})
+    if vendor == "postgresql":
+        return " | ".join("'" + w.replace("'", "''") + "'" for w in ws)
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in ws)
+
+
+def _matching_ids(vendor: str, terms: list[Term]) -> RawSQL:
+    if vendor == "postgresql":
+        return RawSQL(
+            "SELECT report_id FROM reports_reportsearch WHERE document @@ to_tsquery('simple', %s)",
+            [_tsquery(terms)],
+        )
+    return RawSQL(
+        "SELECT rowid FROM reports_reportsearch_fts WHERE reports_reportsearch_fts MATCH %s", [_fts5_query(terms)]
+    )
+
+
+def _substring_filter(qs: QuerySet, query: SearchQuery) -> QuerySet:
+    for term in query.substring_terms:
+        if term.field == "index_no":
+            qs = qs.filter(Q(index_no__icontains=term.text) | Q(title__icontains=term.text))
+        else:
+            qs = qs.filter(title__icontains=term.text)
+    return qs
 
 
 def search_reports(qs: QuerySet, q: str) -> QuerySet:
-    """Reports of ``qs`` whose title or text contains every term of ``q``."""
-    terms = keyword_terms(q)
-    if not terms:
-        return qs
-    return qs.filter(reduce(and_, (Q(title__icontains=t) | Q(search_text__icontains=t) for t in terms)))
+    """Reports of ``qs`` that match every term of ``q`` (unranked: for downloads and the API)."""
+    query = search_query(q)
+    qs = _substring_filter(qs, query)
+    if query.text_terms:
+        qs = qs.filter(pk__in=_matching_ids(_vendor(qs), query.text_terms))
+    return qs
+
+
+# --- Ranked results, snippets and facets ---------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    report: Report
+    marked_title: SafeString
+    snippet: SafeString | None
+
+    @property
+    def title(self) -> str:
+        return self.report.title
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    """The ranked results of a query among ``qs``: sliceable and countable, so a Paginator pages them."""
+
+    qs: QuerySet
+    query: SearchQuery
+    sort: str = "relevance"
+    region_digits: int = 2  # how many leading digits of the region code the region facet groups by
+    _summary: dict | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.base = _substring_filter(self.qs, self.query)
+        self.vendor = _vendor(self.qs)
+        self.terms = self.query.text_terms
+        if self.sort not in SORTS:
+            self.sort = "relevance"
+
+    @property
+    def ranked(self) -> bool:
+        return bool(self.terms) and self.sort == "relevance"
+
+    def count(self) -> int:
+        return self.summary["total"]
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[SearchHit]:
+        if not isinstance(item, slice):
+            raise TypeError("SearchResults are taken a page (slice) at a time")
+        start, stop = item.start or 0, item.stop
+        return self._hits(start, stop - start)
+
+    # The filtered reports (without the keyword) as a derived table: id, year, kind, publisher, region, date.
+    def _base_sql(self) -> tuple[str, list]:
+        sql, params = (
+            self.base.order_by()
+            .values("id", "year", "kind", "publisher_id", "region_id", "published_on")
+            .query.sql_with_params()
+        )
+        return sql, list(params)
+
+    def _matches_sql(self, columns: str) -> tuple[str, list]:
+        base, params = self._base_sql()
+        if not self.terms:
+            return f"SELECT {columns} FROM ({base}) f", params  # noqa: S608 - SQL built by the ORM
+        if self.vendor == "postgresql":
+            return (
+                f"SELECT {columns} FROM ({base}) f JOIN reports_reportsearch s ON s.report_id = f.id "  # noqa: S608
+                "WHERE s.document @@ to_tsquery('simple', %s)",
+                [*params, _tsquery(self.terms)],
+            )
+        return (
+            f"SELECT {columns} FROM ({base}) f JOIN reports_reportsearch_fts ON reports_reportsearch_fts.rowid = f.id "  # noqa: S608
+            "WHERE reports_reportsearch_fts MATCH %s",
+            [*params, _fts5_query(self.terms)],
+        )
+
+    @property
+    def summary(self) -> dict:
+        """The total and the counts by region, year, kind and publisher, in one query."""
+        if self._summary is None:
+            self._summary = self._facets()
+        return self._summary
+
+    @property
+    def facets(self) -> dict[str, list[FacetValue]]:
+        return self.summary["facets"]
+
+    def _facets(self) -> dict:
+        matches, params = self._matches_sql("f.id, f.year, f.kind, f.publisher_id, f.region_id")
+        materialized = "MATERIALIZED " if self.vendor == "postgresql" else ""
+        sql = (
+            f"WITH m AS {materialized}({matches}) "  # noqa: S608 - no user text in the SQL
+            "SELECT 't', '', COUNT(*) FROM m "
+            "UNION ALL SELECT 'region', SUBSTR(region_id, 1, %s), COUNT(*) FROM m GROUP BY 2 "
+            "UNION ALL SELECT 'year', CAST(year AS TEXT), COUNT(*) FROM m WHERE year IS NOT NULL GROUP BY 2 "
+            "UNION ALL SELECT 'kind', kind, COUNT(*) FROM m GROUP BY 2 "
+            "UNION ALL SELECT * FROM (SELECT 'publisher', CAST(publisher_id AS TEXT), COUNT(*) FROM m "
+            "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %s) p"
+        )
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(sql, [*params, self.region_digits, PUBLISHER_FACETS])
+            rows = cursor.fetchall()
+        total = next(n for name, _, n in rows if name == "t")
+        groups: dict[str, dict[str, int]] = {"region": {}, "year": {}, "kind": {}, "publisher": {}}
+        for name, value, n in rows:
+            if name != "t":
+                groups[name][value] = n
+        return {"total": total, "facets": _facet_labels(groups, self.region_digits)}
+
+    def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+        pg = self.vendor == "postgresql"
+        by_date = (
+            "f.published_on DESC NULLS LAST, f.year DESC, f.id DESC"
+            if pg
+            else "f.published_on DESC, f.year DESC, f.id DESC"
+        )
+        if not self.ranked:
+            matches, params = self._matches_sql("f.id, f.year, f.published_on")
+            sql = f"SELECT id FROM ({matches}) f ORDER BY {by_date} LIMIT %s OFFSET %s"  # noqa: S608
+        elif pg:
+            matches, params = self._matches_sql(
+                f"f.id, f.year, f.published_on, ts_rank_cd('{PG_WEIGHTS}', s.document, to_tsquery('simple', %s), 1) AS rank"
+            )
+            params = [_tsquery(self.terms), *params]
+            sql = f"SELECT id FROM ({matches}) f ORDER BY rank DESC, {by_date} LIMIT %s OFFSET %s"  # noqa: S608
+        else:
+            matches, params = self._matches_sql(
+                f"f.id, f.year, f.published_on, bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}) AS rank"
+            )
+            sql = f"SELECT id FROM ({matches}) f ORDER BY rank, {by_date} LIMIT %s OFFSET %s"  # noqa: S608
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _hits(self, offset: int, limit: int) -> list[SearchHit]:
+        ids = self._ranked_ids(offset, limit)
+        reports = self.qs.filter(pk__in=ids).in_bulk()
+        snippets = self._snippets(ids) if self.terms else {}
+        words = self.query.highlight_words
+        return [
+            SearchHit(report=reports[pk], marked_title=mark_words(reports[pk].title, words), snippet=snippets.get(pk))
+            for pk in ids
+            if pk in reports
+        ]
+
+    def _snippets(self, ids: list[int]) -> dict[int, SafeString]:
+        if not ids:
+            return {}
+        if self.vendor == "postgresql":
+            options = (
+                f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=45, MinWords=20, ShortWord=0, "
+                'MaxFragments=2, FragmentDelimiter="…"'
+            )
+            sql = (
+                "SELECT report_id, ts_headline('simple', body, to_tsquery('simple', %s), %s) "
+                "FROM reports_reportsearch WHERE report_id = ANY(%s)"
+            )
+            params = [_any_word(self.terms, self.vendor), options, ids]
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            where = f"WHERE reports_reportsearch_fts MATCH %s AND rowid IN ({marks})"  # placeholders only
+            sql = f"SELECT rowid, snippet(reports_reportsearch_fts, 1, %s, %s, '…', 40) FROM reports_reportsearch_fts {where}"  # noqa: S608
+            params = [MATCH_START, MATCH_END, _any_word(self.terms, self.vendor), *ids]
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return {pk: snippet_html(text, self.query.highlight_words) for pk, text in rows if text}
+
+
+def search_results(qs: QuerySet, q: str, *, sort: str = "relevance", region_digits: int = 2) -> SearchResults:
+    """The reports of ``qs`` matching ``q``: ranked (or newest first), with snippets and facets."""
+    return SearchResults(qs=qs, query=search_query(q), sort=sort, region_digits=region_digits)
+
+
+def _facet_labels(groups: dict[str, dict[str, int]], region_digits: int) -> dict[str, list[FacetValue]]:
+    def ordered(counts: dict[str, int]):
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    codes = {prefix: prefix.ljust(6, "0") for prefix in groups["region"] if prefix}
+    names = dict(Region.objects.filter(code__in=codes.values()).values_list("code", "name"))
+    publishers = dict(Publisher.objects.filter(pk__in=[int(p) for p in groups["publisher"]]).values_list("pk", "name"))
+    return {
+        "region": [
+            FacetValue(codes[p], names.get(codes[p], codes[p]), n) for p, n in ordered(groups["region"]) if p in codes
+        ],
+        "year": [FacetValue(y, f"{y}年", n) for y, n in sorted(groups["year"].items(), reverse=True)],
+        "kind": [FacetValue(k, ReportKind(k).label, n) for k, n in ordered(groups["kind"]) if k in ReportKind.values],
+        "publisher": [
+            FacetValue(p, publishers.get(int(p), p), n)
+            for p, n in sorted(groups["publisher"].items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+    }
+
+
+# --- Highlighting ---------------------------------------------------------------------------------
+
+
+def mark_words(text: str, words_: tuple[str, ...]) -> SafeString:
+    """``text`` HTML-escaped, with every occurrence of ``words_`` in <mark>."""
+    if not words_:
+        return escape(text)
+    pattern = _words_pattern(words_)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[pos : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@functools.lru_cache(maxsize=64)
+def _words_pattern(words_: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in words_), re.IGNORECASE)
+
+
+def snippet_html(spaced_snippet: str, words_: tuple[str, ...]) -> SafeString:
+    """An engine's snippet (segmented text with MATCH_START/MATCH_END around matches) as safe HTML.
+
+    Everything is escaped; only the engine's marks and the query's words become <mark>.
+    """
+    text = unspaced(spaced_snippet)
+    out = []
+    for i, chunk in enumerate(re.split(f"[{MATCH_START}{MATCH_END}]", text)):
+        inside = i % 2 == 1
+        out.append(f"<mark>{escape(chunk)}</mark>" if inside and chunk else mark_words(chunk, words_))
+    return mark_safe("".join(out).strip())  # noqa: S308 - every piece is escaped above

@@ -12,6 +12,7 @@ from reports.selectors.filters import ReportFilter, filter_params
 from reports.selectors.regions import region_children as children_of
 from reports.selectors.regions import region_choosers, region_find
 from reports.selectors.reports import annual_report_overview, report_list_public, report_page, report_withdrawal
+from reports.selectors.search import SORTS, search_query, search_results
 
 # The four first-level entries of a 政府信息公开 column (国办公开办函〔2019〕61号).
 COLUMN_ENTRIES = (
@@ -54,24 +55,28 @@ def home(request):
 @require_GET
 def report_list(request):
     data = filter_params(request.GET)
-    filterset = ReportFilter(data, queryset=report_list_public())
+    q = (data.get("q") or "").strip()
+    # With a keyword the results are ranked by the search selector, which also counts the facets.
+    filterset = ReportFilter(data, queryset=report_list_public(), keyword=not q)
     errors = []
     if filterset.is_valid():
         qs = filterset.qs
     else:
         errors = [f"{filterset.form.fields[f].label}: {m}" for f, ms in filterset.errors.items() for m in ms]
         qs = filterset.queryset.none()
-    paginator = Paginator(qs, settings.GOVOPEN_PAGE_SIZE)
+    region = None
+    code = data.get("region")
+    if code and "region" not in filterset.errors:
+        region = region_find(code)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
+    results = search_results(qs, q, sort=sort, region_digits=_facet_digits(region)) if q else None
+    paginator = Paginator(results if results is not None else qs, settings.GOVOPEN_PAGE_SIZE)
     page_number = request.GET.get("page") or 1
     try:
         page = paginator.page(page_number)
     except (PageNotAnInteger, EmptyPage):
         errors.append(f"页码“{page_number}”无效,已显示第一页。")
         page = paginator.page(1)
-    region = None
-    code = data.get("region")
-    if code and "region" not in filterset.errors:
-        region = region_find(code)
     choosers = region_choosers(region, CHOOSER_PLACEHOLDERS)
     params = data.copy()
     params.pop("page", None)
@@ -88,8 +93,49 @@ def report_list(request):
             "querystring": params.urlencode(),
             "publisher": publisher,
             "total": paginator.count,
+            "search": results,
+            "sort": sort,
+            "sort_links": _sort_links(params) if results is not None else (),
+            "facets": _facet_links(results, params) if results is not None and paginator.count else (),
         },
     )
+
+
+FACET_TITLES = (("region", "地区"), ("year", "年度"), ("kind", "类别"), ("publisher", "发布机构"))
+
+
+def _facet_digits(region) -> int:
+    """The region facet counts by the level under the chosen region: provinces, prefectures, counties."""
+    if region is None:
+        return 2
+    return 4 if region.code.endswith("0000") else 6
+
+
+def _facet_links(results, params) -> list[dict]:
+    """Each facet's values as links that narrow the search to them (first page)."""
+    facets = []
+    for name, title in FACET_TITLES:
+        values = []
+        for v in results.facets[name]:
+            narrowed = params.copy()
+            narrowed.setlist(name, [v.value])
+            if name == "year":
+                narrowed.pop("year_from", None)
+                narrowed.pop("year_to", None)
+            current = params.get(name) == v.value
+            values.append({"label": v.label, "count": v.count, "url": "?" + narrowed.urlencode(), "current": current})
+        if values:
+            facets.append({"name": name, "title": title, "values": values})
+    return facets
+
+
+def _sort_links(params) -> list[dict]:
+    links = []
+    for value, label in (("relevance", "按相关度"), ("date", "按发布日期")):
+        p = params.copy()
+        p.setlist("sort", [value])
+        links.append({"value": value, "label": label, "url": "?" + p.urlencode()})
+    return links
 
 
 CHOOSER_PLACEHOLDERS = ("全部省份", "全部市(州)", "全部县(市、区)")
@@ -115,6 +161,8 @@ def report_detail(request, pk):
             "sections": page.sections,
             "tables_after": page.tables_after if page.has_table_data else [],
             "free_tables": page.free_tables,
+            # Coming from a search (?q=…), the words it matched are marked in the text.
+            "highlight": search_query(request.GET.get("q")).highlight_words,
         },
     )
 
