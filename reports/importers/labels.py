@@ -245,3 +245,46 @@ def is_label_piece(text: str, vocab: set[str]) -> bool:
         return False
     key = label_key(text)
     return len(key) >= 2 and any(len(v) > len(key) and key in v for v in vocab)
+
+
+# --- The standard tables found in a text ------------------------------------------------------
+
+# How many distinct row and column labels of one table a text must carry for the table to be there:
+# 表四 has five columns and four row labels; a sentence naming 行政许可 and 行政处罚 is no table.
+_TABLE_EVIDENCE = 5
+
+
+@functools.lru_cache(maxsize=1)
+def _table_label_keys() -> dict[str, frozenset[str]]:
+    """Table code -> keys of its row and column labels in either edition, the words every table shares left out."""
+    out: dict[str, set[str]] = {}
+    for edition in (fmt.EDITION_2021, fmt.EDITION_2019):
+        for code, table in fmt.tables_for(edition).items():
+            keys = out.setdefault(code, set())
+            for row in table.all_rows():
+                keys.update(strip_numbering(label_key(t)) for t in (*row.path, *row.aliases))
+                for column in table.columns_of(row.code):
+                    keys.update(strip_numbering(label_key(t)) for t in (*column.path, *column.aliases))
+    shared = {"", "总计", "其他", "信息内容", "单位"}
+    return {code: frozenset(keys - shared) for code, keys in out.items()}
+
+
+def standard_tables_in(cells: Iterable[str]) -> list[str]:
+    """The codes of the standard tables (proactive, applications, review_litigation) whose labels the
+    cells carry, in the format's order: a document holding them is an annual report."""
+    seen: set[str] = set()
+    for cell in cells:
+        for piece in {cell, *cell.split()} if len(cell) <= 64 else {cell}:
+            seen.add(strip_numbering(label_key(piece)))
+    return [code for code, keys in _table_label_keys().items() if len(keys & seen) >= _TABLE_EVIDENCE]
+
+
+def table_evidence(texts: Iterable[str], code: str) -> int:
+    """How many distinct row and column labels of table ``code`` the texts carry."""
+    keys = _table_label_keys()[code]
+    return len({strip_numbering(label_key(t)) for t in texts} & keys)
+
+
+def holds_table(texts: Iterable[str], code: str) -> bool:
+    """Whether the texts carry enough of table ``code``'s labels to be that table."""
+    return table_evidence(texts, code) >= _TABLE_EVIDENCE

@@ -18,12 +18,22 @@ from reports import format as fmt
 from reports.format.values import is_value
 from reports.importers.cells import is_table_cell, read_table, resembles_label, split_label_numbers, table_name
 from reports.importers.grids import Grid, RawTable, classify_grid, grid_rows, grid_texts, read_grid
-from reports.importers.labels import column_vocabulary, is_label_piece, vocabulary
+from reports.importers.labels import (
+    column_vocabulary,
+    holds_table,
+    is_label_piece,
+    row_names,
+    standard_tables_in,
+    table_evidence,
+    vocabulary,
+)
 from reports.importers.metadata import (
     ANNUAL_REPORT,
     GUIDE,
     HEADING,
     KINDS,
+    OTHER,
+    WORK_PLAN,
     chinese_number,
     detect_edition,
     detect_kind,
@@ -35,7 +45,7 @@ from reports.importers.metadata import (
     title_from_opening,
     title_of,
 )
-from reports.importers.normalize import decode_bytes, normalize_text, text_warnings
+from reports.importers.normalize import decode_bytes, label_key, normalize_text, strip_numbering, text_warnings
 from reports.importers.parsed import ParsedFreeTable, ParsedReport, ParsedSection, UnreadableDocument
 
 # Words in the headings of an old (2008 条例) report; the 2019/2021 parts come from format.PARTS.
@@ -179,18 +189,99 @@ def read_text_tables(
             continue
         section = by_number.get(table.number)
         extra = list((table_cells or {}).get(table.number, ()))
+        source = section.body if section is not None else "\n".join(s.body for s in sections)
         if section is None and not extra:
-            warnings.append(f"未找到{table_name(table)}的数据")
-            continue
-        cells = extra
+            # The part's heading is missing or unnumbered (主动公开政府信息情况 alone on its line): the
+            # table is looked for wherever its labels stand.
+            cells = split_cells(take_table_anywhere(sections, table))
+            if not cells:
+                warnings.append(glued_warning(table, source, {}) or f"未找到{table_name(table)}的数据")
+                continue
+        else:
+            cells = extra
         if section is not None:
             cell_lines, prose = take_table_lines(section.body, table)
             section.body = "\n".join(prose)
             cells = split_cells(cell_lines) + extra
         result = read_table(cells, table)
         values.update(result.values)
+        glued = glued_warning(table, source, result.values)
+        if glued:
+            # Said instead of "not found" or "missing rows": the table is there, its numbers are not readable.
+            missing = (f"未找到{table_name(table)}的数据", f"{table_name(table)}缺少行")
+            result.warnings = [w for w in result.warnings if not w.startswith(missing)] + [glued]
         warnings.extend(result.warnings)
     return values, warnings
+
+
+# A row label run into its numbers (规章4710, 申请数量640020470二、…) where the cells lost their
+# separators: the digits are not followed by a unit, as in prose (规章3件).
+_GLUED_DIGITS = re.compile(r"[0-9][0-9.,]*(?![0-9.,]*[件个项次条万元亿%年月日人家余多起场期批])")
+
+
+def glued_warning(table: fmt.Table, text: str, values: Mapping) -> str:
+    """A warning naming the rows of ``table`` not read whose label runs straight into digits in
+    ``text``, when there are at least two: the table is there but its cells cannot be told apart.
+    Only what stands without a space is glued (规章 4 7 10 is a row flattened with spaces)."""
+    read = {code[1] for code in values if code[0] == table.code}
+    tokens = [label_key(token) for token in text.split() if any(c.isdigit() for c in token)]
+    examples: list[str] = []
+    rows: list[str] = []
+    for row in table.all_rows():
+        if row.code in read:
+            continue
+        example = _glued_example(tokens, {strip_numbering(label_key(t)) for t in row_names(row)})
+        if example:
+            rows.append(row.label)
+            examples.append(example)
+    if len(rows) < 2:
+        return ""
+    shown = "、".join(f"“{e}”" for e in examples[:2])
+    return (
+        f"{table_name(table)}在正文中,但{len(rows)}行的数字与行名连在了一起、各格之间没有分隔(如{shown}),"
+        "无法分开,未读取:原文保留在该部分正文中,请按原文填写"
+    )
+
+
+def take_table_anywhere(sections: Sequence[ParsedSection], table: fmt.Table) -> list[str]:
+    """The lines of ``table`` found in any section, taken out of its body: the run of consecutive
+    table lines that carries most of the table's labels, if it carries enough to be the table."""
+    best: tuple[int, ParsedSection | None, int, int] = (0, None, 0, 0)
+    vocab = vocabulary(table) | column_vocabulary(table.code)
+    for section in sections:
+        lines = [line for line in section.body.split("\n") if line]
+        start = None
+        for i, line in enumerate([*lines, ""]):
+            if line and is_table_cell(line, table, vocab):
+                start = i if start is None else start
+                continue
+            if start is not None:
+                run = lines[start:i]
+                score = table_evidence(split_cells(run), table.code)
+                if score > best[0]:
+                    best = (score, section, start, i)
+                start = None
+    _, section, start, end = best
+    if section is None:
+        return []
+    lines = [line for line in section.body.split("\n") if line]
+    if not holds_table(split_cells(lines[start:end]), table.code):
+        return []
+    section.body = "\n".join(lines[:start] + lines[end:])
+    return lines[start:end]
+
+
+def _glued_example(tokens: Sequence[str], names: set[str]) -> str:
+    for token in tokens:
+        for name in names:
+            at = token.find(name) if len(name) >= 2 else -1
+            while at >= 0:
+                digits = _GLUED_DIGITS.match(token, at + len(name))
+                if digits:
+                    run = digits.group(0)
+                    return name + run[:12] + ("…" if len(run) > 12 else "")
+                at = token.find(name, at + 1)
+    return ""
 
 
 # --- Metadata lines -----------------------------------------------------------------------------
@@ -269,7 +360,17 @@ def parse_lines(
     body_lines = lines[title_length:]
     opening = "\n".join(body_lines[:3])
 
+    cells = split_cells(body_lines) + [c for part in (table_cells or {}).values() for c in part]
+    cells += [t for raw in raw_tables for t in grid_texts(raw.grid)]
+    tables_found = standard_tables_in(cells)
     report.kind = kind or detect_kind(title, opening, [h.heading for h in heading_candidates(body_lines)])
+    if kind is None and report.kind != ANNUAL_REPORT and tables_found:
+        # The standard tables make an annual report, whatever the title (or its absence) says.
+        report.warnings.append(
+            f"标题和开头未表明是年度报告(按此应为“{KIND_NAMES[report.kind]}”),但正文含有年度报告的标准表格"
+            f"({_table_names(tables_found)}),已按年度报告读取,请核对文档类型"
+        )
+        report.kind = ANNUAL_REPORT
     report.year = year if year is not None else detect_year(title, text, body_lines)
     signature = find_signature(body_lines)
     if signature:
@@ -291,8 +392,6 @@ def parse_lines(
     report.index_no = find_labelled(_INDEX_NO, lines)
     report.document_no = find_labelled(_DOCUMENT_NO, lines)
 
-    cells = split_cells(body_lines) + [c for part in (table_cells or {}).values() for c in part]
-    cells += [t for raw in raw_tables for t in grid_texts(raw.grid)]
     report.edition, edition_warning = detect_edition(report.year, text, cells)
     if edition_warning:
         report.warnings.append(edition_warning)
@@ -307,8 +406,29 @@ def parse_lines(
         report.warnings.extend(warnings)
         _flag_impossible_numbers(report)
         _flag_amounts_in_yuan(report, text + "\n" + "\n".join(cells))
+    elif tables_found:
+        why = (
+            f"文档类型为“{KIND_NAMES[report.kind]}”" if report.kind != ANNUAL_REPORT else "按报告年度为2008年条例旧格式"
+        )
+        report.warnings.append(
+            f"正文含有年度报告的标准表格({_table_names(tables_found)}),但{why},表格数字未读取:请核对文档类型和年度"
+        )
     report.free_tables = [free_table(raw) for raw in free]
     return report
+
+
+# How an editor knows the kinds (as the model names them; the importer does not import models).
+KIND_NAMES = {
+    ANNUAL_REPORT: "政府信息公开工作年度报告",
+    WORK_PLAN: "政务公开工作要点",
+    GUIDE: "政府信息公开指南",
+    OTHER: "其他",
+}
+
+
+def _table_names(codes: Iterable[str]) -> str:
+    tables = {**fmt.tables_for(fmt.EDITION_2019), **fmt.tables_for(fmt.EDITION_2021)}
+    return "、".join(f"表{tables[c].number}" for c in codes)
 
 
 PUBLISHED_ON_UNKNOWN = "未注明发布日期:导入后请填写(成文日期不是发布日期,按时发布与否以发布日期为准)"

@@ -4,7 +4,7 @@ import pytest
 
 from reports import format as fmt
 from reports.importers.dispatch import parse_document
-from reports.tests.layouts import LAYOUTS, document, sample_values
+from reports.tests.layouts import LAYOUTS, document, sample_values, table_text
 
 EDITIONS = [(fmt.EDITION_2021, 2022), (fmt.EDITION_2019, 2020)]
 
@@ -114,3 +114,39 @@ def test_a_fee_table_headed_in_yuan_is_flagged_not_stored():
     report = _parse("pipes", text.replace("(单位:万元)", "(单位:元)").encode())
     assert ("proactive", "fees", "amount") not in report.values
     assert any("以“元”为单位" in w for w in report.warnings)
+
+
+def _glued(edition: str, values: dict, codes: tuple[str, ...]) -> str:
+    """A report whose tables ``codes`` were copied from a portal without their cell borders: each row's
+    label and numbers run together (规章4710), 表三 even onto one line."""
+    text = document(edition, values, "spaces", year=2022).decode()
+    for code in codes:
+        table = fmt.tables_for(edition)[code]
+        lines = table_text(table, values, "spaces").split("\n")
+        glued = [line.replace(" ", "") for line in lines]
+        text = text.replace("\n".join(lines), "".join(glued) if code == "applications" else "\n".join(glued))
+    return text
+
+
+def test_a_table_whose_cells_ran_together_is_named_as_such():
+    """规章4710, 申请数量343740…二、上年结转…: the tables are there but cannot be split; the editor is told so,
+    not that they are missing, and the other tables are read."""
+    values = sample_values(fmt.EDITION_2021, blank_every=1000)
+    report = _parse("spaces", _glued(fmt.EDITION_2021, values, ("proactive", "applications")).encode())
+    assert not [c for c in report.values if c[0] in ("proactive", "applications")]
+    review = {c: v for c, v in values.items() if c[0] == "review_litigation"}
+    assert {c: report.values.get(c) for c in review} == review
+    assert not [w for w in report.warnings if w.startswith("未找到")]
+    proactive = next(w for w in report.warnings if w.startswith("表二"))
+    assert "6行的数字与行名连在了一起" in proactive and "“规章4710”" in proactive and "无法分开,未读取" in proactive
+    applications = next(w for w in report.warnings if w.startswith("表三"))
+    assert "“本年新收政府信息公开申请数量" in applications and "无法分开,未读取" in applications
+    assert "规章4710" in next(s.body for s in report.sections if s.number == "二")  # kept for the editor
+
+
+def test_numbers_in_prose_after_a_row_name_are_not_a_glued_table():
+    """本年制发规章3件、行政许可120件 in a sentence is prose, and a table without any numbers stays "not found"."""
+    text = document(fmt.EDITION_2021, sample_values(fmt.EDITION_2021), "pipes", year=2022).decode()
+    table = table_text(fmt.PROACTIVE_2021, sample_values(fmt.EDITION_2021), "pipes")
+    report = _parse("pipes", text.replace(table, "本年制发规章3件,办理行政许可120件、行政处罚45起。").encode())
+    assert "未找到表二(主动公开政府信息情况)的数据" in report.warnings

@@ -1,5 +1,6 @@
 import datetime
 import functools
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from reports.importers.parsed import UnreadableDocument
 from reports.importers.text import find_headings, parse_lines, parse_text
 from reports.regions.names import region_index
 from reports.tests.conftest import seed
+from reports.tests.layouts import document, sample_values
 
 
 def seed_bytes(prefix: str) -> bytes:
@@ -626,3 +628,41 @@ def test_a_notice_publishing_the_report_is_the_report():
     assert (report.kind, report.year, report.region_code) == ("annual_report", 2023, "512022")
     notice = parse_text("关于做好2023年政府信息公开工作年度报告编制工作的通知\n各单位:请按时编制。\n".encode())
     assert notice.kind == "other"
+
+
+# --- A document holding the standard tables is an annual report -------------------------------
+
+
+def _tables_without_title_or_year() -> tuple[bytes, dict]:
+    """A 2021 report cut down to its parts' prose and tables: no title, no year, part headings unnumbered."""
+    values = sample_values(fmt.EDITION_2021)
+    lines = document(fmt.EDITION_2021, values, "pipes", year=2022).decode().split("\n")[1:]
+    lines = [
+        re.sub(r"^[一二三四五六]、(?=\S+(?:情况|事项)$)", "", line).replace("2022年,", "本年度,") for line in lines
+    ]
+    return "\n".join(lines).encode(), values
+
+
+def test_a_text_without_title_or_year_holding_the_tables_is_read_as_an_annual_report():
+    """The standard tables make an annual report whatever the title says: they are read, and the editor told."""
+    data, values = _tables_without_title_or_year()
+    report = parse_text(data)
+    assert report.kind == "annual_report"
+    assert report.values == values
+    assert any("正文含有年度报告的标准表格(表二、表三、表四),已按年度报告读取" in w for w in report.warnings)
+
+
+def test_tables_in_a_document_given_another_kind_are_named_not_read_silently():
+    """An editor who says the document is no report is told that its tables were found and not read."""
+    data, _ = _tables_without_title_or_year()
+    report = parse_text(data, kind="other")
+    assert report.kind == "other" and report.values == {}
+    assert any(
+        "正文含有年度报告的标准表格(表二、表三、表四),但文档类型为“其他”,表格数字未读取" in w for w in report.warnings
+    )
+
+
+def test_a_work_plan_naming_table_rows_in_prose_stays_a_work_plan():
+    """Seed 002 (工作要点) names 行政许可 and 行政处罚 in its prose: no table, no warning."""
+    report = parsed("002")
+    assert report.kind == "work_plan" and report.warnings == []
