@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 繁體 pages: the finished HTML converted by OpenCC (after CommonMiddleware in the response
+    # phase, which then sets Content-Length from the converted page).
+    "reports.web.display.TraditionalScriptMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -70,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.web.context_processors.site",
+                "reports.web.context_processors.display",
             ],
             # The template tags live with the pages they serve (reports/web/templatetags/).
             "libraries": {
@@ -88,6 +92,16 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
+}
+# "script": pages converted to Traditional characters, keyed by the content's hash; bounded, per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "govopen-default"},
+    "script": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "govopen-script",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GOVOPEN_SCRIPT_CACHE_PAGES", "500"))},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports import format as fmt
 from reports.exporters.bulk import BULK_FORMATS
@@ -52,7 +52,7 @@ def report_json(page, request) -> dict:
     return report_open_data(page, downloads=download_urls(page.report, base_url=page.base_url))
 
 
-@require_GET
+@require_safe
 def report_list(request):
     """Published reports matching the list page's filters, a page at a time."""
     try:
@@ -86,7 +86,7 @@ def report_list(request):
     )
 
 
-@require_GET
+@require_safe
 def report_detail(request, pk: int):
     """One published report in the open-data format, with "downloads"."""
     page = report_page(pk=pk, base_url=base_url(request))
@@ -115,7 +115,7 @@ def _region_json(region: Region, request) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def region_list(request):
     """Provinces, or the regions directly under ``parent``."""
     code = request.GET.get("parent", "").strip()
@@ -179,7 +179,7 @@ def _example_error() -> dict:
     return {"error": message, "parameter": "year"}
 
 
-@require_GET
+@require_safe
 def api_docs(request):
     root = base_url(request)
     example = report_example_id()

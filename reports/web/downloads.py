@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.exporters import bulk
 from reports.exporters.common import FORMATS
@@ -18,6 +18,7 @@ from reports.selectors.filters import ParameterError, filter_params, reports_mat
 from reports.selectors.regions import region_find
 from reports.selectors.reports import report_page
 from reports.services import downloads
+from reports.web.display import keep_script
 from reports.web.pages import viewer, withdrawn_response
 
 
@@ -49,7 +50,7 @@ def _page_or_404(request, pk: int):
     return page
 
 
-@require_GET
+@require_safe
 def report_download(request, pk: int, ext: str):
     """A report in one download format; generated once per content (see reports/services/downloads.py)."""
     if ext not in FORMATS:
@@ -71,7 +72,7 @@ def report_download(request, pk: int, ext: str):
     return response
 
 
-@require_GET
+@require_safe
 def report_print(request, pk: int):
     """The print HTML the PDF is rendered from (A4, official-document layout)."""
     from reports.exporters.pdf import render_print_html
@@ -79,7 +80,8 @@ def report_print(request, pk: int):
     page = _page_or_404(request, pk)
     if isinstance(page, HttpResponse):
         return page  # withdrawn: 410
-    return HttpResponse(render_print_html(page))
+    # Like every download, the print page stays in the script it was published in.
+    return keep_script(HttpResponse(render_print_html(page)))
 
 
 def _bulk_filename(params) -> str:
@@ -97,7 +99,7 @@ def _bulk_filename(params) -> str:
     return "-".join(parts)
 
 
-@require_GET
+@require_safe
 def reports_export(request, ext: str):
     """All published reports matching the list's filters, streamed as CSV, JSON Lines or XLSX."""
     if ext not in bulk.BULK_FORMATS:

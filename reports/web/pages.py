@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.models import ReportKind
 from reports.regions.codes import is_code
@@ -37,7 +37,7 @@ def withdrawn_response(request, pk):
     return render(request, "reports/withdrawn.html", {"report": report}, status=410)
 
 
-@require_GET
+@require_safe
 def home(request):
     latest = report_list_public()[:10]
     return render(
@@ -52,7 +52,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def report_list(request):
     data = filter_params(request.GET)
     q = (data.get("q") or "").strip()
@@ -141,7 +141,7 @@ def _sort_links(params) -> list[dict]:
 CHOOSER_PLACEHOLDERS = ("全部省份", "全部市(州)", "全部县(市、区)")
 
 
-@require_GET
+@require_safe
 def report_detail(request, pk):
     page = report_page(pk=pk, viewer=viewer(request))
     if page is None:
@@ -167,7 +167,7 @@ def report_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def region_children(request):
     """Regions under ``parent`` for the region choosers (JSON)."""
     parent = request.GET.get("parent", "")
@@ -183,3 +183,15 @@ def region_children(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_safe
+def robots_txt(request):
+    """robots.txt: everything public may be indexed except the admin and the display switches."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /display/",
+        f"Sitemap: {settings.GOVOPEN_SITE_URL or request.build_absolute_uri('/').rstrip('/')}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.exporters import statistics as exports
 from reports.selectors.regions import region_children, region_choosers
@@ -41,7 +41,7 @@ def _bad_request(request, template, errors, available, context=None):
     )
 
 
-@require_GET
+@require_safe
 def statistics_page(request):
     available = selectors.available_years()
     try:
@@ -67,7 +67,7 @@ def _filename(prefix, code, *parts):
     return "-".join(str(x) for x in (prefix, code or "china", *parts) if x)
 
 
-@require_GET
+@require_safe
 def statistics_download(request):
     available = selectors.available_years()
     try:
@@ -103,7 +103,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 def statistics_api(request):
     """The sums of every table code per year for a region (JSON); 400 names a bad parameter."""
     available = selectors.available_years()
@@ -115,7 +115,7 @@ def statistics_api(request):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
-@require_GET
+@require_safe
 def compare_page(request):
     available = selectors.available_years()
     try:
@@ -138,7 +138,7 @@ def compare_page(request):
     )
 
 
-@require_GET
+@require_safe
 def compare_download(request):
     available = selectors.available_years()
     try:
@@ -161,7 +161,7 @@ def compare_download(request):
     return _download(request, comparison.tables(), _filename("compare", "", p.year_from, p.year_to), heading)
 
 
-@require_GET
+@require_safe
 def compliance_page(request):
     available = selectors.available_years()
     try:
@@ -181,7 +181,7 @@ def compliance_page(request):
     )
 
 
-@require_GET
+@require_safe
 def compliance_download(request):
     try:
         region, year = params.compliance_params(request.GET, default_year=compliance.latest_due_year())

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from reports.web import api, feeds, sitemaps
+from reports.web import api, display, feeds, sitemaps
 from reports.web import downloads as views_downloads
 from reports.web import pages as views
 from reports.web import statistics as views_statistics
@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/regions/", api.region_list, name="api_regions"),
     path("feeds/reports.atom", feeds.LatestReportsFeed(), name="feed"),
     path("feeds/regions/<str:code>.atom", feeds.RegionReportsFeed(), name="region_feed"),
+    path("display/", display.display_switch, name="display"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "reports:sitemap"}),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
 ]

@@ -113,7 +113,9 @@ def stat_table(context, table, select=False, download_name="", hide_caption=Fals
 
     ``hide_caption`` keeps the caption for screen readers only, where a heading above says the same.
     """
-    out = [f'<div class="table-scroll st-table-wrap"><table class="st-table" id="table-{escape(table.slug)}">']
+    # A box that may scroll sideways is reachable by keyboard (WCAG 2.1.1); its table's caption names it.
+    slug = escape(table.slug)
+    out = [f'<div class="table-scroll st-table-wrap" tabindex="0"><table class="st-table" id="st-table-{slug}">']
     caption = f'<span class="visually-hidden">{escape(table.caption)}</span>' if hide_caption else escape(table.caption)
     if table.total_rows is not None:
         caption += f' <span class="count">共 {table.total_rows} {escape(table.unit)}'
@@ -122,7 +124,7 @@ def stat_table(context, table, select=False, download_name="", hide_caption=Fals
             if download_name:
                 caption += f',<a href="{escape(download_url(context, download_name, "csv", table.slug))}">下载 CSV</a> 可得全部'
         caption += "</span>"
-    out.append(f"<caption>{caption}</caption><thead><tr>")
+    out.append(f'<caption id="st-table-{slug}-cap">{caption}</caption><thead><tr>')
     if select:
         out.append('<th scope="col" class="st-select"><span class="visually-hidden">选择对比</span></th>')
     out.append(f'<th scope="col">{escape(table.row_header)}</th>')
