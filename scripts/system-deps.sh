@@ -4,7 +4,8 @@
 #                                Noto CJK fonts that the PDFs embed, and LibreOffice without a GUI
 #                                (importing .doc, .wps, .rtf, .odt, .xls, .et)
 #   scripts/system-deps.sh test  the same, plus the PostgreSQL server (initdb/pg_ctl for the
-#                                throwaway test cluster)
+#                                throwaway test cluster) and Chromium, which the browser tests
+#                                drive through Playwright (never a browser Playwright downloads)
 set -euo pipefail
 mode=${1:-test}
 missing=()
@@ -14,6 +15,7 @@ for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
 done
 if [ "$mode" = test ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
