@@ -17,7 +17,6 @@ and an order of magnitude faster on the bulk imports of whole archives.
 from __future__ import annotations
 
 import codecs
-import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,14 @@ import lxml.html
 from lxml import etree
 
 from reports.importers.grids import RawTable, expand_spans, join_cell_parts
-from reports.importers.metadata import looks_like_organ, parse_date, title_line
+from reports.importers.metadata import (
+    META_LABEL,
+    apply_metadata,
+    metadata_date,
+    metadata_line_indexes,
+    read_metadata,
+    title_line,
+)
 from reports.importers.normalize import decode_bytes, normalize_text
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 from reports.importers.text import parse_lines
@@ -157,69 +163,9 @@ def find_article(root):
     return max(good, key=_depth) if good else body
 
 
-# --- Metadata block -------------------------------------------------------------------------
-
-_META_FIELDS = {
-    "索引号": "index_no",
-    "主题分类": "topic",
-    "发布机构": "publisher",
-    "发文机关": "publisher",
-    "成文日期": "written_on",
-    "发布日期": "published_on",
-    "公开日期": "published_on",
-    "发文字号": "document_no",
-    "文号": "document_no",
-    "有效性": "validity",
-}
-_META_LABEL = re.compile(
-    "(?:" + "|".join(r"\s*".join(label) for label in sorted(_META_FIELDS, key=len, reverse=True)) + r")\s*[::]?"
-)
-_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-def _meta_key(label: str) -> str:
-    return _META_FIELDS[re.sub(r"[\s::]", "", label)]
-
-
-def read_metadata(texts: list[str]) -> dict[str, str]:
-    """The portal's metadata (索引号: …) from the page's text pieces in document order.
-
-    The value stands after the label in the same piece (索引号:000014349/2024-00110), up to the
-    next label, or in the next piece (a table cell or a ``<span>`` of its own).
-    """
-    found: dict[str, str] = {}
-    for i, text in enumerate(texts):
-        # A label ends with a colon, unless it is the whole piece (<td>索引号</td><td>…</td>).
-        matches = [
-            m
-            for m in _META_LABEL.finditer(text)
-            if m.group(0).rstrip().endswith((":", ":")) or text.strip() == m.group(0).strip()
-        ]
-        for k, m in enumerate(matches):
-            end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-            value = text[m.end() : end].strip(" \u3000\xa0|")
-            if not value and k == len(matches) - 1 and i + 1 < len(texts) and not _META_LABEL.match(texts[i + 1]):
-                value = texts[i + 1].strip()
-            key = _meta_key(m.group(0))
-            if value and key not in found and len(value) <= 100:
-                found[key] = value
-    return found
-
-
-def metadata_date(value: str) -> datetime.date | None:
-    """2024-01-31, 2024/1/31, 2024年1月31日 as a date."""
-    m = _ISO_DATE.search(value)
-    if m:
-        try:
-            return datetime.date(*map(int, m.groups()))
-        except ValueError:
-            return None
-    return parse_date(value)
-
-
 def _is_metadata_table(el) -> bool:
     text = " ".join(el.itertext())
-    return len(_META_LABEL.findall(text)) >= 2 and len(_CJK.findall(text)) < 400
+    return len(META_LABEL.findall(text)) >= 2 and len(_CJK.findall(text)) < 400
 
 
 # --- Text lines and tables of the article ----------------------------------------------------
@@ -490,7 +436,7 @@ def parse_html(
         raw_tables=tables,
         publisher_hint=metadata.get("publisher", ""),
     )
-    _apply_metadata(report, metadata)
+    apply_metadata(report, metadata)
     apply_site_meta(report, site, region_given=region_code is not None)
     if site.get("url", "").startswith(("http://", "https://")):
         report.metadata.setdefault("url", site["url"])
@@ -500,23 +446,9 @@ def parse_html(
 
 def _drop_metadata_lines(lines: list[str], tables: list[RawTable]) -> list[str]:
     """Lines of a metadata block that sits inside the article (索引号:… 发布日期:…) are not text."""
-    drop = {i for i, line in enumerate(lines[:20]) if _META_LABEL.match(line) and len(line) <= 160 and ":" in line}
+    drop = set(metadata_line_indexes(lines))
     if not drop:
         return lines
     for table in tables:
         table.position -= sum(1 for i in drop if i < table.position)
     return [line for i, line in enumerate(lines) if i not in drop]
-
-
-def _apply_metadata(report: ParsedReport, metadata: dict[str, str]) -> None:
-    if metadata.get("index_no"):
-        report.index_no = metadata["index_no"]
-    if metadata.get("document_no") and metadata["document_no"] not in ("无", "-", "—"):
-        report.document_no = metadata["document_no"]
-    if metadata.get("written_on"):
-        report.written_on = metadata_date(metadata["written_on"]) or report.written_on
-    if metadata.get("published_on"):
-        report.published_on = metadata_date(metadata["published_on"]) or report.published_on
-    if metadata.get("publisher") and not looks_like_organ(metadata["publisher"]):
-        metadata.pop("publisher")
-    report.metadata = metadata

@@ -451,3 +451,83 @@ def publisher_of(
         else:
             warnings.append("未能识别发布机构")
     return publisher
+
+
+# --- Metadata block -------------------------------------------------------------------------
+
+_META_FIELDS = {
+    "索引号": "index_no",
+    "主题分类": "topic",
+    "发布机构": "publisher",
+    "发文机关": "publisher",
+    "成文日期": "written_on",
+    "发布日期": "published_on",
+    "公开日期": "published_on",
+    "发文字号": "document_no",
+    "文号": "document_no",
+    "有效性": "validity",
+}
+META_LABEL = re.compile(
+    "(?:" + "|".join(r"\s*".join(label) for label in sorted(_META_FIELDS, key=len, reverse=True)) + r")\s*[::]?"
+)
+_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _meta_key(label: str) -> str:
+    return _META_FIELDS[re.sub(r"[\s::]", "", label)]
+
+
+def read_metadata(texts: list[str]) -> dict[str, str]:
+    """The portal's metadata (索引号: …) from the page's text pieces in document order.
+
+    The value stands after the label in the same piece (索引号:000014349/2024-00110), up to the
+    next label, or in the next piece (a table cell or a ``<span>`` of its own).
+    """
+    found: dict[str, str] = {}
+    for i, text in enumerate(texts):
+        # A label ends with a colon, unless it is the whole piece (<td>索引号</td><td>…</td>).
+        matches = [
+            m
+            for m in META_LABEL.finditer(text)
+            if m.group(0).rstrip().endswith((":", ":")) or text.strip() == m.group(0).strip()
+        ]
+        for k, m in enumerate(matches):
+            end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+            value = text[m.end() : end].strip(" \u3000\xa0|")
+            if not value and k == len(matches) - 1 and i + 1 < len(texts) and not META_LABEL.match(texts[i + 1]):
+                value = texts[i + 1].strip()
+            key = _meta_key(m.group(0))
+            if value and key not in found and len(value) <= 100:
+                found[key] = value
+    return found
+
+
+def metadata_date(value: str) -> datetime.date | None:
+    """2024-01-31, 2024/1/31, 2024年1月31日 as a date."""
+    m = _ISO_DATE.search(value)
+    if m:
+        try:
+            return datetime.date(*map(int, m.groups()))
+        except ValueError:
+            return None
+    return parse_date(value)
+
+
+def metadata_line_indexes(lines) -> list[int]:
+    """The lines of a metadata block in a document's opening (索引号:… 发布日期:…): not its text."""
+    return [i for i, line in enumerate(lines[:20]) if META_LABEL.match(line) and len(line) <= 160 and ":" in line]
+
+
+def apply_metadata(report: ParsedReport, metadata: dict[str, str]) -> None:
+    """What a portal's metadata block says, onto the report (the editor's options already applied)."""
+    if metadata.get("index_no"):
+        report.index_no = metadata["index_no"]
+    if metadata.get("document_no") and metadata["document_no"] not in ("无", "-", "—"):
+        report.document_no = metadata["document_no"]
+    if metadata.get("written_on"):
+        report.written_on = metadata_date(metadata["written_on"]) or report.written_on
+    if metadata.get("published_on"):
+        report.published_on = metadata_date(metadata["published_on"]) or report.published_on
+    if metadata.get("publisher") and not looks_like_organ(metadata["publisher"]):
+        metadata.pop("publisher")
+    report.metadata = metadata

@@ -195,6 +195,15 @@ _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u3000\t"}
 _FULLWIDTH_ALNUM = {
     code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 }
+# Full-width forms of ASCII punctuation (U+FF01-FF0F, FF1A-FF20, FF3B-FF40, FF5B-FF5E: ：；，（）！？…)
+# to ASCII, as the format's labels, the region names and every pattern of the readers write them: a
+# real document's "索引号：" or "（单位：元）" then reads like its ASCII twin. Punctuation with no ASCII
+# form (、。《》“”) stays.
+_FULLWIDTH_PUNCT = {
+    code: code - 0xFEE0
+    for code in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41), *range(0xFF5B, 0xFF5F))
+}
+_FULLWIDTH = {**_FULLWIDTH_ALNUM, **_FULLWIDTH_PUNCT}
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -248,15 +257,20 @@ def to_simplified(text: str) -> str:
 
 
 def fold_fullwidth_alnum(text: str) -> str:
-    """Full-width digits and Latin letters to ASCII; Chinese punctuation is left alone."""
+    """Full-width digits and Latin letters to ASCII; punctuation is left alone."""
     return text.translate(_FULLWIDTH_ALNUM)
+
+
+def fold_fullwidth(text: str) -> str:
+    """Full-width digits, letters and ASCII punctuation (：（），) to ASCII; 、。《》“” stay."""
+    return text.translate(_FULLWIDTH)
 
 
 def normalize_text(text: str) -> str:
     """Clean a document's text: one stripped paragraph per line, Simplified, no glued pinyin."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
-    text = fold_fullwidth_alnum(text)
+    text = fold_fullwidth(text)
     text = strip_glued_pinyin(text)
     text = to_simplified(text)
     lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))

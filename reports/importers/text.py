@@ -34,13 +34,16 @@ from reports.importers.metadata import (
     KINDS,
     OTHER,
     WORK_PLAN,
+    apply_metadata,
     chinese_number,
     detect_edition,
     detect_kind,
     detect_region,
     detect_year,
     find_signature,
+    metadata_line_indexes,
     publisher_of,
+    read_metadata,
     region_places,
     title_from_opening,
     title_of,
@@ -311,10 +314,25 @@ def parse_text(
 ) -> ParsedReport:
     """Read one plain-text document. Options given by the caller override what the text says."""
     text = normalize_text(decode_bytes(data))
-    lines = drop_page_chrome([line for line in text.split("\n") if line])
+    lines = [line for line in text.split("\n") if line]
+    # Text copied from a portal page keeps its metadata block (索引号:… 发布机构:… 发布日期:…): read
+    # it as the web-page reader does, then leave it out of the text.
+    metadata = read_metadata(lines[:30])
+    skip = set(metadata_line_indexes(lines))
+    lines = drop_page_chrome([line for i, line in enumerate(lines) if i not in skip])
     if not lines:
         raise UnreadableDocument("文件为空")
-    return parse_lines(lines, filename=filename, year=year, kind=kind, region_code=region_code)
+    report = parse_lines(
+        lines,
+        filename=filename,
+        year=year,
+        kind=kind,
+        region_code=region_code,
+        publisher_hint=metadata.get("publisher", ""),
+    )
+    if metadata:
+        apply_metadata(report, metadata)
+    return report
 
 
 # What a portal page around an article adds when its text is copied: breadcrumbs, font-size and

@@ -6,7 +6,8 @@ import pytest
 
 from reports import format as fmt
 from reports.importers.dispatch import parse_document
-from reports.importers.html import decode_html, parse_html, read_metadata
+from reports.importers.html import decode_html, parse_html
+from reports.importers.metadata import read_metadata
 from reports.importers.parsed import UnreadableDocument
 from reports.tests.conftest import FIXTURES
 from reports.tests.importers.test_text import SEED_004_NUMBERS

@@ -666,3 +666,21 @@ def test_a_work_plan_naming_table_rows_in_prose_stays_a_work_plan():
     """Seed 002 (工作要点) names 行政许可 and 行政处罚 in its prose: no table, no warning."""
     report = parsed("002")
     assert report.kind == "work_plan" and report.warnings == []
+
+
+def test_a_portal_metadata_block_in_copied_text_is_read_and_left_out_of_the_text():
+    """Real pages write full-width punctuation (索引号：…, （国令第711号）): the block is read, not kept as text."""
+    text = (
+        "淮安市人民政府2024年政府信息公开工作年度报告\n"
+        "索引号：11320800014201882F/2024-00001\n"
+        "发布机构：淮安市人民政府办公室\n"
+        "发布日期：2024-01-20\n"
+        "本报告由淮安市人民政府办公室根据《中华人民共和国政府信息公开条例》（国令第711号）编制。\n"
+        "一、总体情况\n2024年，我市认真贯彻落实。\n"
+    )
+    report = parse_text(text.encode())
+    assert report.index_no == "11320800014201882F/2024-00001"
+    assert report.published_on == datetime.date(2024, 1, 20)
+    preamble = report.sections[0].body
+    assert "索引号" not in preamble and "发布机构" not in preamble
+    assert "(国令第711号)" in preamble  # full-width forms of ASCII punctuation read as ASCII
