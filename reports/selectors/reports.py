@@ -58,6 +58,25 @@ def rendered_tables(report: Report, values: fmt.Values) -> tuple[list[RenderedTa
     return out, checks
 
 
+# A free table on a page shows at most this much; the downloads hold the whole table.
+PAGE_TABLE_ROWS = 200
+PAGE_TABLE_COLUMNS = 30
+
+
+@dataclass
+class ShownTable:
+    caption: str
+    header_rows: int
+    rows: list[list[str]]
+    truncated: bool
+    total_rows: int
+    total_columns: int
+
+    @property
+    def shown_columns(self) -> int:
+        return min(self.total_columns, PAGE_TABLE_COLUMNS)
+
+
 @dataclass
 class ReportPage:
     """A report as everyone outside the admin sees it, read once."""
@@ -110,6 +129,19 @@ class ReportPage:
     def tables_after(self) -> list[RenderedTable]:
         """Tables whose part is missing from the text: shown after the sections."""
         return [t for t in self.tables if t.table.number not in self.numbered_parts]
+
+    def shown_free_tables(self) -> list[ShownTable]:
+        """The free tables as a page shows them: at most ``PAGE_TABLE_ROWS`` rows of at most
+        ``PAGE_TABLE_COLUMNS`` cells each, so that a huge table cannot make its page slow; the
+        downloads hold the whole table."""
+        out = []
+        for t in self.free_tables:
+            rows = t.rows or []
+            width = max((len(r) for r in rows), default=0)
+            shown = [list(r[:PAGE_TABLE_COLUMNS]) for r in rows[:PAGE_TABLE_ROWS]]
+            cut = len(rows) > PAGE_TABLE_ROWS or width > PAGE_TABLE_COLUMNS
+            out.append(ShownTable(t.caption, t.header_rows, shown, cut, len(rows), width))
+        return out
 
     @property
     def has_table_data(self) -> bool:

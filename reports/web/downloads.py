@@ -63,7 +63,12 @@ def report_download(request, pk: int, ext: str):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    download = downloads.report_download(page, ext, fp=fp)
+    try:
+        download = downloads.report_download(page, ext, fp=fp)
+    except downloads.RenderBusy:
+        response = HttpResponse("这个文件正在生成,请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "10"
+        return response
     response = FileResponse(download.open(), content_type=download.content_type)
     response["Content-Disposition"] = content_disposition(download.filename, download.fallback)
     response["ETag"] = etag

@@ -160,7 +160,7 @@ def report_detail(request, pk):
             "failed_checks": page.failed_checks,
             "sections": page.sections,
             "tables_after": page.tables_after if page.has_table_data else [],
-            "free_tables": page.free_tables,
+            "free_tables": page.shown_free_tables(),
             # Coming from a search (?q=…), the words it matched are marked in the text.
             "highlight": search_query(request.GET.get("q")).highlight_words,
         },

@@ -1,5 +1,6 @@
 """Generated files are made once per content and replaced when it changes (reports/services/downloads.py)."""
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -67,3 +68,47 @@ def test_editing_a_section_gives_a_new_pdf(client, make_report):
     _, after = download(client, report, "pdf")
     text = pdf_text(after)
     assert "新的正文" in text and "旧的正文" not in text
+
+
+def test_one_render_of_a_file_at_a_time_others_wait_then_serve_it(make_report, monkeypatch):
+    """While a request renders a file, another asking for it waits and serves the same file."""
+    import threading
+
+    from reports.selectors.reports import report_page
+    from reports.services import downloads
+
+    report = make_report(values=balanced_values())
+    page = report_page(pk=report.pk)
+    calls = []
+    started = threading.Event()
+
+    def slow(page_):
+        calls.append(1)
+        started.set()
+        time.sleep(0.5)
+        return b"rendered"
+
+    monkeypatch.setattr(downloads, "_render", lambda ext: slow)
+    results = []
+    first = threading.Thread(target=lambda: results.append(downloads.report_download(page, "csv")))
+    first.start()
+    started.wait(5)
+    second = downloads.report_download(page, "csv")
+    first.join()
+    assert len(calls) == 1 and second.generated is False and second.name == results[0].name
+
+
+def test_a_request_that_cannot_wait_gets_503_with_retry_after(client, make_report, monkeypatch, settings):
+    from reports.selectors.reports import report_page
+    from reports.services import downloads
+
+    settings.GOVOPEN_SITE_URL = "https://gk.example.gov.cn"
+    report = make_report(values=balanced_values())
+    monkeypatch.setattr(downloads, "RENDER_WAIT_SECONDS", 0.2)
+    page = report_page(pk=report.pk, base_url=settings.GOVOPEN_SITE_URL)
+    name = downloads.storage_name(report.pk, downloads.fingerprint(page), "csv")
+    with downloads.render_lock(name) as held:
+        assert held
+        response = client.get(f"/reports/{report.pk}/download.csv")
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert client.get(f"/reports/{report.pk}/download.csv").status_code == 200

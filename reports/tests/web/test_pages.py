@@ -260,3 +260,20 @@ def test_a_missing_table_is_named_in_a_line_beside_the_tables_that_are_there(cli
     html = client.get(make_report(values=values).get_absolute_url()).content.decode()
     assert html.count('<table class="official">') == 2
     assert "四、政府信息公开行政复议、行政诉讼情况</strong>:本报告未提供此表数据" in html
+
+
+def test_a_huge_free_table_is_shown_in_part_with_a_note(client, make_report):
+    """A page stays fast whatever a table holds: 5,000 × 64 cells show as 200 × 30, and say so."""
+    from reports.models import FreeTable
+
+    report = make_report()
+    FreeTable.objects.create(
+        report=report,
+        position=0,
+        caption="附表",
+        header_rows=1,
+        rows=[[f"{r}-{c}" for c in range(64)] for r in range(5000)],
+    )
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "199-29" in html and "200-0" not in html and "0-30" not in html
+    assert "此表共 5000 行、64 列,页面只显示前 200 行、30 列" in html
