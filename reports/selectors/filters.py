@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -80,12 +82,25 @@ class ParameterError(ValueError):
 def filter_params(params: MultiValueDict) -> MultiValueDict:
     """The list page's query string, with ``region`` taken from the deepest region chooser filled in."""
     data = params.copy()
+    if "q" in data:
+        data["q"] = clean_query(data.get("q") or "")
     code = deepest_region(params)
     if code:
         data.setlist("region", [code])
     elif "region" in data:
         del data["region"]
     return data
+
+
+# A search is a few words: longer input is cut (the search box says so by its maxlength too).
+MAX_QUERY_CHARS = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_query(q: str) -> str:
+    """The keywords as searched: control characters and lone surrogates out, at most
+    ``MAX_QUERY_CHARS`` characters."""
+    return _CONTROL.sub(" ", q).strip()[:MAX_QUERY_CHARS]
 
 
 def deepest_region(params: MultiValueDict) -> str:
