@@ -17,11 +17,12 @@ the same results on the same reports (reports/tests/selectors/test_search.py run
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -38,6 +39,15 @@ PG_WEIGHTS = "{0.02, 0.05, 0.1, 1.0}"
 SQLITE_WEIGHTS = "10.0, 1.0, 0.5"  # bm25 per column: title, body, parts
 PUBLISHER_FACETS = 10
 SORTS = ("relevance", "date")
+# Up to EXACT_LIMIT matches everything is exact: the count, the facets, the ranking of every match.
+# Beyond it, reading every match's vector (~4 KB, in TOAST) takes seconds at 100,000 reports, so
+# relevance ranks a bounded set of candidates — the newest RANK_CANDIDATES reports with every term in
+# their title and the RANK_CANDIDATES most recently added matches — and the rest follow newest
+# first; on PostgreSQL the count and facets are estimated from a sample of about SAMPLE_ROWS
+# reports. The page says so in both cases (``approximate_order``, ``approximate_count``).
+EXACT_LIMIT = 1000
+RANK_CANDIDATES = 200
+SAMPLE_ROWS = 2000
 
 _QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
 _INDEX_NO = re.compile(r"^(?=.*\d)[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)+$")
@@ -270,8 +280,77 @@ class SearchResults:
     def facets(self) -> dict[str, list[FacetValue]]:
         return self.summary["facets"]
 
+    @property
+    def approximate_count(self) -> bool:
+        """The total and the facet counts are estimated from a sample (PostgreSQL, many matches)."""
+        return self.summary["estimated"]
+
+    @property
+    def approximate_order(self) -> bool:
+        """Relevance ranked only the candidates (title matches and the newest matches), not every match."""
+        return self.ranked and self.summary["many"]
+
+    @property
+    def total_label(self) -> str:
+        """The total as the page shows it: exact, or rounded when estimated (约 9.9 万)."""
+        return approximate_number(self.count()) if self.approximate_count else str(self.count())
+
+    @property
+    def rank_candidates(self) -> int:
+        return RANK_CANDIDATES
+
     def _facets(self) -> dict:
-        matches, params = self._matches_sql("f.id, f.year, f.kind, f.publisher_id, f.region_id")
+        many = bool(self.terms) and self._capped_count() > EXACT_LIMIT
+        if many and self.vendor == "postgresql":
+            return self._facets_sampled()
+        return {
+            **self._facets_of(*self._matches_sql("f.id, f.year, f.kind, f.publisher_id, f.region_id")),
+            "many": many,
+        }
+
+    def _capped_count(self) -> int:
+        """How many reports match, counting no further than EXACT_LIMIT + 1 (stops early)."""
+        matches, params = self._matches_sql("f.id")
+        sql = f"SELECT COUNT(*) FROM ({matches} LIMIT %s) c"  # noqa: S608 - SQL built by the ORM
+        with self._row_by_row() as cursor:
+            cursor.execute(sql, [*params, EXACT_LIMIT + 1])
+            return cursor.fetchone()[0]
+
+    @contextlib.contextmanager
+    def _row_by_row(self):
+        """A cursor that joins report by report (PostgreSQL: SET LOCAL in a transaction): from the few
+        matches the GIN index names, or from the filtered reports checking each one's vector, so
+        LIMIT stops early and few vectors are read. A hash or merge join reads every match's vector."""
+        if self.vendor != "postgresql":
+            with connections[self.qs.db].cursor() as cursor:
+                yield cursor
+            return
+        with transaction.atomic(using=self.qs.db), connections[self.qs.db].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+            yield cursor
+
+    def _facets_sampled(self) -> dict:
+        """The total and facets estimated from the matches among a sample of the index's pages.
+
+        TABLESAMPLE SYSTEM reads about SAMPLE_ROWS rows' vectors instead of every match's; each count
+        is scaled up by the sampled share and rounded to two significant figures.
+        """
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'reports_reportsearch'")
+            rows = cursor.fetchone()[0] or 0
+        percent = 100.0 if rows <= SAMPLE_ROWS else 100.0 * SAMPLE_ROWS / rows
+        base, params = self._base_sql()
+        matches = (
+            "SELECT f.id, f.year, f.kind, f.publisher_id, f.region_id "  # noqa: S608 - SQL built by the ORM
+            f"FROM reports_reportsearch s TABLESAMPLE SYSTEM (%s) REPEATABLE (0) JOIN ({base}) f ON f.id = s.report_id "
+            "WHERE s.document @@ to_tsquery('simple', %s)"
+        )
+        result = self._facets_of(matches, [percent, *params, _tsquery(self.terms)], scale=100.0 / percent)
+        # Every count we show is at least what is known: more than EXACT_LIMIT matched.
+        result["total"] = max(result["total"], EXACT_LIMIT + 1)
+        return {**result, "many": True, "estimated": True}
+
+    def _facets_of(self, matches: str, params: list, scale: float = 1.0) -> dict:
         materialized = "MATERIALIZED " if self.vendor == "postgresql" else ""
         sql = (
             f"WITH m AS {materialized}({matches}) "  # noqa: S608 - no user text in the SQL
@@ -282,17 +361,23 @@ class SearchResults:
             "UNION ALL SELECT * FROM (SELECT 'publisher', CAST(publisher_id AS TEXT), COUNT(*) FROM m "
             "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %s) p"
         )
-        with connections[self.qs.db].cursor() as cursor:
+        with self._row_by_row() as cursor:
             cursor.execute(sql, [*params, self.region_digits, PUBLISHER_FACETS])
             rows = cursor.fetchall()
-        total = next(n for name, _, n in rows if name == "t")
+
+        def scaled(n: int) -> int:
+            return n if scale == 1.0 else _two_figures(n * scale)
+
+        total = scaled(next(n for name, _, n in rows if name == "t"))
         groups: dict[str, dict[str, int]] = {"region": {}, "year": {}, "kind": {}, "publisher": {}}
         for name, value, n in rows:
             if name != "t":
-                groups[name][value] = n
-        return {"total": total, "facets": _facet_labels(groups, self.region_digits)}
+                groups[name][value] = scaled(n)
+        return {"total": total, "facets": _facet_labels(groups, self.region_digits), "estimated": False}
 
     def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+        if self.approximate_order:
+            return self._bounded_ids(offset, limit)
         pg = self.vendor == "postgresql"
         by_date = (
             "f.published_on DESC NULLS LAST, f.year DESC, f.id DESC"
@@ -313,9 +398,85 @@ class SearchResults:
                 f"f.id, f.year, f.published_on, bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}) AS rank"
             )
             sql = f"SELECT id FROM ({matches}) f ORDER BY rank, {by_date} LIMIT %s OFFSET %s"  # noqa: S608
-        with connections[self.qs.db].cursor() as cursor:
+        with self._row_by_row() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
+
+    # --- Many matches: relevance over the candidates, then the rest newest first ---
+
+    def _newest_sql(self, title_only: bool = False) -> tuple[str, list]:
+        """Matches (or title matches) newest first: walks the filtered reports from the newest and
+        checks each one's vector, so it stops after LIMIT instead of reading every match."""
+        base, params = self._base_sql()
+        if self.vendor == "postgresql":
+            if title_only:
+                return (
+                    f"SELECT f.id FROM ({base}) f JOIN reports_reportsearch s ON s.report_id = f.id "  # noqa: S608
+                    "WHERE s.title_document @@ to_tsquery('simple', %s)",
+                    [*params, _tsquery(self.terms)],
+                )
+            # A scalar subquery is evaluated row by row (never turned into a join that reads all matches).
+            return (
+                f"SELECT f.id FROM ({base}) f WHERE (SELECT s.document @@ to_tsquery('simple', %s) "  # noqa: S608
+                "FROM reports_reportsearch s WHERE s.report_id = f.id)",
+                [*params, _tsquery(self.terms)],
+            )
+        fts = _fts5_query(self.terms)
+        return (
+            f"SELECT f.id FROM ({base}) f WHERE f.id IN (SELECT rowid FROM reports_reportsearch_fts "  # noqa: S608
+            "WHERE reports_reportsearch_fts MATCH %s)",
+            [*params, f"{{title}} : ({fts})" if title_only else fts],
+        )
+
+    @functools.cached_property
+    def _candidates(self) -> list[int]:
+        """The candidates ranked by relevance: the newest title matches and the newest matches."""
+        ids: list[int] = []
+        with connections[self.qs.db].cursor() as cursor:
+            for title_only in (True, False):
+                sql, params = self._newest_sql(title_only)
+                cursor.execute(f"{sql} ORDER BY f.id DESC LIMIT %s", [*params, RANK_CANDIDATES])
+                ids.extend(row[0] for row in cursor.fetchall())
+            ids = list(dict.fromkeys(ids))
+            if not ids:
+                return []
+            marks = ", ".join(["%s"] * len(ids))
+            if self.vendor == "postgresql":
+                sql = (
+                    f"SELECT s.report_id FROM reports_reportsearch s JOIN reports_report r ON r.id = s.report_id "  # noqa: S608
+                    f"WHERE s.report_id IN ({marks}) ORDER BY ts_rank_cd('{PG_WEIGHTS}', s.document, "
+                    "to_tsquery('simple', %s), 1) DESC, r.published_on DESC NULLS LAST, r.year DESC, r.id DESC"
+                )
+                params = [*ids, _tsquery(self.terms)]
+            else:
+                sql = (
+                    "SELECT reports_reportsearch_fts.rowid FROM reports_reportsearch_fts "  # noqa: S608
+                    "JOIN reports_report r ON r.id = reports_reportsearch_fts.rowid "
+                    f"WHERE reports_reportsearch_fts MATCH %s AND reports_reportsearch_fts.rowid IN ({marks}) "
+                    f"ORDER BY bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}), r.published_on DESC, r.year DESC, r.id DESC"
+                )
+                params = [_fts5_query(self.terms), *ids]
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _bounded_ids(self, offset: int, limit: int) -> list[int]:
+        candidates = self._candidates
+        ids = candidates[offset : offset + limit]
+        if len(ids) == limit:
+            return ids
+        # After the candidates: the other matches, most recently added first.
+        sql, params = self._newest_sql()
+        skip = ""
+        if candidates:
+            skip = " AND f.id NOT IN (" + ", ".join(["%s"] * len(candidates)) + ")"
+            params = [*params, *candidates]
+        rest_offset = max(0, offset - len(candidates))
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM ({sql}) f WHERE 1 = 1{skip} ORDER BY id DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, limit - len(ids), rest_offset],
+            )
+            return ids + [row[0] for row in cursor.fetchall()]
 
     def _hits(self, offset: int, limit: int) -> list[SearchHit]:
         ids = self._ranked_ids(offset, limit)
@@ -355,6 +516,22 @@ class SearchResults:
 def search_results(qs: QuerySet, q: str, *, sort: str = "relevance", region_digits: int = 2) -> SearchResults:
     """The reports of ``qs`` matching ``q``: ranked (or newest first), with snippets and facets."""
     return SearchResults(qs=qs, query=search_query(q), sort=sort, region_digits=region_digits)
+
+
+def _two_figures(n: float) -> int:
+    """``n`` rounded to two significant figures (an estimate shows no more than it knows)."""
+    n = round(n)
+    if n < 100:
+        return n
+    step = 10 ** (len(str(n)) - 2)
+    return round(n / step) * step
+
+
+def approximate_number(n: int) -> str:
+    """An estimated count in Chinese: 约 9.9 万, 约 3400."""
+    if n >= 10_000:
+        return f"约 {n / 10_000:.1f}".removesuffix(".0") + " 万"
+    return f"约 {n}"
 
 
 def _facet_labels(groups: dict[str, dict[str, int]], region_digits: int) -> dict[str, list[FacetValue]]:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from reports.importers.parsed import ParsedSection
 from reports.models import Report, ReportSearch
+from reports.selectors import search
 from reports.selectors.search import search_query, snippet_html
 from reports.services.reports import report_publish, report_set_sections, report_withdraw, reports_delete
 
@@ -184,7 +185,8 @@ def test_rebuild_command_restores_the_index_and_can_run_twice(client, ranked):
 
 
 def test_search_page_queries_are_bounded(client, ranked, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    # On PostgreSQL three statements run in a savepoint with SET LOCAL (four queries each).
+    with django_assert_max_num_queries(17):
         client.get("/reports/", {"q": "复议 公开"})
 
 
@@ -197,3 +199,37 @@ def test_query_parsing():
         ("000014349/2021-00012", ("000014349", "2021", "00012"), False, "index_no"),
     ]
     assert not search_query("  。,")
+
+
+def test_many_matches_rank_the_candidates_and_say_the_order_is_approximate(client, ranked, monkeypatch):
+    """Beyond EXACT_LIMIT matches only the title matches and the newest matches are ranked; the page
+    says so, the title match still comes first and every match is still listed."""
+    monkeypatch.setattr(search, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    response, titles = hits(client, "复议")
+    assert titles[0] == "甲县2023年行政复议和政府信息公开工作报告"
+    assert len(set(titles)) == 4
+    html = response.content.decode()
+    assert "相关度排序只比较了标题含检索词的和最近收录的各 1 篇报告" in html
+    assert "search-approximate" not in hits(client, "复议", region="520181")[0].content.decode()
+
+
+def test_many_matches_on_postgresql_show_estimated_counts(client, ranked, monkeypatch):
+    """On PostgreSQL the count and facets beyond EXACT_LIMIT are estimated from a sample and marked 约;
+    SQLite counts exactly."""
+    monkeypatch.setattr(search, "EXACT_LIMIT", 2)
+    response, _ = hits(client, "复议")
+    html = response.content.decode()
+    if response.context["search"].vendor == "postgresql":
+        # A table this small is sampled whole: the estimate is the exact count, still called 约.
+        assert "约 4 条" in html and "数量和分类统计是抽样估计的" in html and "(约 2)" in html
+    else:
+        assert "共 4 条" in html and "抽样估计" not in html
+
+
+def test_approximate_numbers_are_rounded_and_written_in_chinese():
+    assert search.approximate_number(98_632) == "约 9.9 万"
+    assert search.approximate_number(100_000) == "约 10 万"
+    assert search.approximate_number(3_400) == "约 3400"
+    assert search._two_figures(98_632) == 99_000
+    assert search._two_figures(87) == 87
