@@ -45,6 +45,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Public pages: compressed, revalidated with ETags (304), cacheable for a minute (reports/web/http.py).
+    "reports.web.http.PublicGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "reports.web.http.PublicCacheControlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,6 +179,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # the request's own (development only).
 GOVOPEN_SITE_URL = os.environ.get("GOVOPEN_SITE_URL", "").rstrip("/")
 GOVOPEN_PAGE_SIZE = 20
+# Seconds browsers and shared caches may keep a public page (a publication shows within this).
+GOVOPEN_PUBLIC_MAX_AGE = int(os.environ.get("GOVOPEN_PUBLIC_MAX_AGE", "60"))
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

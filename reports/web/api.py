@@ -28,7 +28,7 @@ MAX_PAGE_SIZE = 100
 
 
 def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 def _error(parameter: str | None, message: str, status: int = 400) -> JsonResponse:

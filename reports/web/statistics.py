@@ -112,7 +112,7 @@ def statistics_api(request):
     except params.ParamErrors as e:
         return JsonResponse(e.as_json(), status=400, json_dumps_params={"ensure_ascii": False})
     data = selectors.statistics_api_data(region=p.region, year_from=p.year_from, year_to=p.year_to)
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 @require_safe
