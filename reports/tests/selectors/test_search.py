@@ -233,3 +233,14 @@ def test_approximate_numbers_are_rounded_and_written_in_chinese():
     assert search.approximate_number(3_400) == "约 3400"
     assert search._two_figures(98_632) == 99_000
     assert search._two_figures(87) == 87
+
+
+def test_search_results_have_pages(client, make_report, settings):
+    """More results than a page holds: the pager leads to the next page, keyword kept."""
+    settings.GOVOPEN_PAGE_SIZE = 2
+    for year in (2019, 2020, 2021, 2022, 2023):
+        make_report(year=year, sections=(("一", "总体情况", "本年度开展政务公开培训。"),))
+    first = client.get("/reports/", {"q": "培训"}).content.decode()
+    assert 'class="pager"' in first and "第 1 / 3 页" in first and "q=%E5%9F%B9%E8%AE%AD" in first
+    third = client.get("/reports/", {"q": "培训", "page": "3"}).content.decode()
+    assert "第 3 / 3 页" in third
