@@ -18,6 +18,7 @@ from reports.importers import ParsedReport, UnreadableDocument
 from reports.models import AuditAction, FreeTable, Publisher, Report, ReportKind, ReportStatus, Section
 from reports.selectors.access import region_in_scope
 from reports.selectors.regions import region_get
+from reports.selectors.versions import report_snapshot
 from reports.services.audit import audit
 from reports.services.reports import (
     cells_create,
@@ -228,7 +229,20 @@ def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", u
         )
         raise
     outcome = ImportOutcome(report, REPLACED if replaced else IMPORTED)
-    version_record(report=report, action="导入", user=user)
+    # The first version, from what was just written (no query back): the sections, tables and numbers.
+    snapshot = report_snapshot(
+        report,
+        values=parsed.values,
+        sections=[
+            Section(number=s.number, heading=s.heading, body=s.body, position=i) for i, s in enumerate(parsed.sections)
+        ],
+        free_tables=[
+            FreeTable(caption=t.caption, header_rows=t.header_rows, rows=t.rows, position=i)
+            for i, t in enumerate(parsed.free_tables)
+        ],
+    )
+    # (A published import has its versions already: publishing kept them.)
+    version_record(report=report, action="导入", user=user, snapshot=snapshot, first=not options.get("publish"))
     audit(
         AuditAction.IMPORT,
         report,

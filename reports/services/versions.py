@@ -21,13 +21,19 @@ def snapshot_before(report: Report) -> dict | None:
     return report_snapshot(stored) if stored is not None else None
 
 
-def version_record(*, report: Report, action: str, snapshot: dict | None = None, user=None) -> ReportVersion | None:
-    """Keep the report's current state as a new version, unless it equals the last one."""
+def version_record(
+    *, report: Report, action: str, snapshot: dict | None = None, user=None, first: bool = False
+) -> ReportVersion | None:
+    """Keep the report's current state as a new version, unless it equals the last one. ``first``:
+    the report was just created (an import), so there is no earlier version to look up."""
     snapshot = snapshot if snapshot is not None else report_snapshot(report)
-    last = latest_version(report)
-    if last is not None and last.snapshot == snapshot:
-        return None
-    number = (ReportVersion.objects.filter(report=report).aggregate(n=Max("number"))["n"] or 0) + 1
+    if first:
+        number = 1
+    else:
+        last = latest_version(report)
+        if last is not None and last.snapshot == snapshot:
+            return None
+        number = (ReportVersion.objects.filter(report=report).aggregate(n=Max("number"))["n"] or 0) + 1
     return ReportVersion.objects.create(
         report=report, number=number, action=action, snapshot=snapshot, created_by=user or current_user()
     )
