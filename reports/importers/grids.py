@@ -429,3 +429,34 @@ def normalised_document(items, *, clean=None) -> tuple[list[str], list[RawTable]
         cells = [[GridCell(next(normalised), origin) for _, origin in row] for row in grid]
         raw_tables.append(RawTable(cells, sum(1 for line in lines[:position] if line)))
     return [line for line in lines if line], raw_tables
+
+
+def grid_from_boxes(boxes, tolerance: float) -> Grid:
+    """A table laid out from its cells' boxes ``((x0, top, x1, bottom), text)`` (a PDF's ruling lines,
+    or the regions a scan's lines enclose): edges closer than ``tolerance`` are one grid line, and
+    every slot of a merged cell points at the cell's first slot."""
+    xs = _edges([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes], tolerance)
+    ys = _edges([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes], tolerance)
+    if len(xs) < 2 or len(ys) < 2:
+        return []
+    slots: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    for (x0, top, x1, bottom), text in boxes:
+        c0, c1 = _nearest(xs, x0), _nearest(xs, x1)
+        r0, r1 = _nearest(ys, top), _nearest(ys, bottom)
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                slots.setdefault((r, c), (text, (r0, c0)))
+    return [[slots.get((r, c), ("", None)) for c in range(len(xs) - 1)] for r in range(len(ys) - 1)]
+
+
+def _edges(values: list[float], tolerance: float) -> list[float]:
+    """Distinct cell edges, those closer than ``tolerance`` taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _nearest(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))

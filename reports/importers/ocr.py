@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reports.importers.grids import join_cell_parts
+from reports.importers.grids import grid_from_boxes, join_cell_parts
 from reports.importers.parsed import UnreadableDocument
 from reports.importers.pdf import PageLine
 
@@ -148,24 +148,16 @@ def _layout(page: dict, number: int) -> tuple[list[PageLine], list[tuple[float, 
 
 
 def _grid(cells: list[list[int]], boxes: list[tuple]) -> tuple[list, set[int]]:
-    """The table's cells on a rectangle, every slot of a merged cell pointing at its first slot."""
-    xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
-    ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
-    if len(xs) < 2 or len(ys) < 2:
-        return [], set()
-    slots: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    """The table's cells on a rectangle (every slot of a merged cell pointing at its first slot), and
+    which text boxes it took."""
     taken: set[int] = set()
+    texts = []
     for x0, y0, x1, y1 in cells:
         inside = [i for i, b in enumerate(boxes) if x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1]
         taken.update(inside)
-        text = _cell_text([boxes[i] for i in inside])
-        c0, c1 = _index(xs, x0), _index(xs, x1)
-        r0, r1 = _index(ys, y0), _index(ys, y1)
-        for r in range(r0, max(r1, r0 + 1)):
-            for c in range(c0, max(c1, c0 + 1)):
-                slots.setdefault((r, c), (text, (r0, c0)))
-    grid = [[slots.get((r, c), ("", None)) for c in range(len(xs) - 1)] for r in range(len(ys) - 1)]
-    return grid, taken
+        texts.append(((x0, y0, x1, y1), _cell_text([boxes[i] for i in inside])))
+    grid = grid_from_boxes(texts, tolerance=_CELL_TOLERANCE)  # pixels
+    return grid, (taken if grid else set())
 
 
 def _cell_text(boxes: list[tuple]) -> str:
@@ -199,15 +191,3 @@ def _lines(boxes: list[tuple], page: int) -> list[PageLine]:
         if text:
             out.append(PageLine(text, min(b[0] for b in line), max(b[2] for b in line), min(b[1] for b in line), page))
     return out
-
-
-def _edges(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > _CELL_TOLERANCE:
-            out.append(v)
-    return out
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reports.format.values import is_value
-from reports.importers.grids import RawTable, join_cell_parts, normalised_document
+from reports.importers.grids import RawTable, grid_from_boxes, join_cell_parts, normalised_document
 from reports.importers.labels import vocabulary
 from reports.importers.normalize import label_key, normalize_text, strip_numbering
 from reports.importers.parsed import ParsedReport, UnreadableDocument
@@ -317,38 +317,15 @@ def _clipped(box, page_box):
 def _table_grid(table) -> list[list[tuple[str, tuple[int, int] | None]]]:
     """The table's cells on a rectangle: every slot of a merged cell points at the cell's first slot."""
     texts = table.extract()
-    boxes = [(box, texts[r][c]) for r, row in enumerate(table.rows) for c, box in enumerate(row.cells) if box]
-    xs = _edges([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
-    ys = _edges([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
-    width, height = len(xs) - 1, len(ys) - 1
-    if width < 1 or height < 1:
-        return []
-    slots: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
-    for (x0, top, x1, bottom), text in boxes:
-        c0, c1 = _index(xs, x0), _index(xs, x1)
-        r0, r1 = _index(ys, top), _index(ys, bottom)
-        parts = (text or "").split("\n")
-        # A number wrapped in a narrow cell (17 / 5) is one number.
-        content = (
-            "".join(parts) if len(parts) > 1 and all(_DIGIT_PART.match(p) for p in parts) else join_cell_parts(parts)
-        )
-        for r in range(r0, max(r1, r0 + 1)):
-            for c in range(c0, max(c1, c0 + 1)):
-                slots.setdefault((r, c), (content, (r0, c0)))
-    return [[slots.get((r, c), ("", None)) for c in range(width)] for r in range(height)]
-
-
-def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
-    """Distinct cell edges, those closer than ``tolerance`` points taken as one."""
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tolerance:
-            out.append(v)
-    return out
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    boxes = []
+    for r, row in enumerate(table.rows):
+        for c, box in enumerate(row.cells):
+            if box:
+                parts = (texts[r][c] or "").split("\n")
+                # A number wrapped in a narrow cell (17 / 5) is one number.
+                digits = len(parts) > 1 and all(_DIGIT_PART.match(p) for p in parts)
+                boxes.append((box, "".join(parts) if digits else join_cell_parts(parts)))
+    return grid_from_boxes(boxes, tolerance=2.0)  # points
 
 
 def _margin_key(line: PageLine) -> str:

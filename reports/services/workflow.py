@@ -77,25 +77,16 @@ def report_approve(*, report: Report, user) -> Report:
 def _apply_revision(revision: Report, user) -> Report:
     live = Report.objects.select_for_update().select_related("publisher").get(pk=revision.revision_of_id)
     old = report_snapshot(live)
-    new = report_snapshot(revision)
     for name in ("title", "kind", "edition", "year", "publisher_id", "region_id", "index_no", "document_no"):
         setattr(live, name, getattr(revision, name))
     for name in ("written_on", "source_url", "original_file"):
         setattr(live, name, getattr(revision, name))
     if revision.published_on:
         live.published_on = revision.published_on
-    sections = [
-        Section(number=s.number, heading=s.heading, body=s.body, position=s.position) for s in revision.sections.all()
-    ]
-    tables = [
-        FreeTable(caption=t.caption, header_rows=t.header_rows, rows=t.rows, position=t.position)
-        for t in revision.free_tables.all()
-    ]
-    values = revision.cells.values_dict()
     _check_publishable(live)
-    report_save(report=live, sections=sections, free_tables=tables, values=values)
+    report_save(report=live, **_content_of(revision))
     changes = [c for c in snapshot_diff(old, report_snapshot(live)) if c["field"] not in ("状态", "更正原因")]
-    if changes or new["meta"]["change_reason"]:
+    if changes or revision.change_reason:
         Correction.objects.create(
             report=live, corrected_at=timezone.now(), reason=revision.change_reason or "更正", changes=changes
         )
@@ -108,6 +99,20 @@ def _apply_revision(revision: Report, user) -> Report:
     )
     revision.delete()  # its content now lives in the published report, its versions in the log
     return live
+
+
+def _content_of(report: Report) -> dict:
+    """A report's sections, free tables and numbers as new, unsaved parts for ``report_save``."""
+    return {
+        "sections": [
+            Section(number=s.number, heading=s.heading, body=s.body, position=s.position) for s in report.sections.all()
+        ],
+        "free_tables": [
+            FreeTable(caption=t.caption, header_rows=t.header_rows, rows=t.rows, position=t.position)
+            for t in report.free_tables.all()
+        ],
+        "values": report.cells.values_dict(),
+    }
 
 
 @transaction.atomic
@@ -151,17 +156,7 @@ def report_revise(*, report: Report, user) -> Report:
         status=ReportStatus.DRAFT,
         revision_of=report,
     )
-    report_save(
-        report=copy,
-        sections=[
-            Section(number=s.number, heading=s.heading, body=s.body, position=s.position) for s in report.sections.all()
-        ],
-        free_tables=[
-            FreeTable(caption=t.caption, header_rows=t.header_rows, rows=t.rows, position=t.position)
-            for t in report.free_tables.all()
-        ],
-        values=report.cells.values_dict(),
-    )
+    report_save(report=copy, **_content_of(report))
     audit(AuditAction.REVISE, report, user=user, detail=f"修订稿编号 {copy.pk}")
     return copy
 
