@@ -170,26 +170,38 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", default="", help="print EXPLAIN ANALYZE of the SQL of this query and stop")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with DATABASE_URL: measure the reports already there (built by an earlier run)",
+    )
     args = parser.parse_args()
     ensure_database(sys.argv[1:])
     setup_django()
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from reports.models import Report
-    from reports.services.search import search_index_rebuild
 
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
     if connection.vendor != "postgresql":
         raise SystemExit("this benchmark measures PostgreSQL")
     call_command("migrate", verbosity=0)
-    if Report.objects.exists():
-        raise SystemExit("the database already holds reports; use an empty one")
+    if Report.objects.exists() and not args.reuse:
+        raise SystemExit("the database already holds reports; use an empty one, or --reuse")
+    if not Report.objects.exists():
+        build(args.reports)
+    measure(args)
+
+
+def build(target: int) -> None:
+    from django.db import connection
+
+    from reports.services.search import search_index_rebuild
+
     start = time.perf_counter()
-    n = generate(args.reports)
+    n = generate(target)
     print(f"generated {n:,} reports in {time.perf_counter() - start:.0f} s", flush=True)
 
     # The dictionary's cost, measured in a fresh process (this one has grown with the data).
@@ -220,6 +232,12 @@ def main() -> None:
             cursor.execute(f"SELECT {sql}")
             print(f"  {label:<26} {cursor.fetchone()[0] / 2**20:8.1f} MB")
 
+
+def measure(args) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
     client = Client()
     if args.explain:
         with CaptureQueriesContext(connection) as queries:
@@ -227,6 +245,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             for qq in queries.captured_queries:
                 if qq["sql"].startswith(("SAVEPOINT", "RELEASE")):
+                    continue
+                if not qq["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                    cursor.execute(qq["sql"])  # BEGIN, SET LOCAL, COMMIT: replayed so the plans match the page's
                     continue
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + qq["sql"])
                 print(qq["sql"][:300], "\n   ", "\n    ".join(r[0] for r in cursor.fetchall()), flush=True)
@@ -253,7 +274,8 @@ def main() -> None:
                     t = time.perf_counter()
                     for sql in statements:
                         cursor.execute(sql)
-                        cursor.fetchall()
+                        if cursor.description is not None:  # BEGIN, SET LOCAL and COMMIT return nothing
+                            cursor.fetchall()
                     sql_ms.append((time.perf_counter() - t) * 1000)
             # Exact (共 385 条) or estimated from a sample (约 9.9 万 条, 约 3400 条).
             total = re.search(r'class="count">(?:共 )?([^<]*?) ?条<', response.content.decode()).group(1)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
@@ -40,12 +42,15 @@ SQLITE_WEIGHTS = "10.0, 1.0, 0.5"  # bm25 per column: title, body, parts
 PUBLISHER_FACETS = 10
 SORTS = ("relevance", "date")
 # Up to EXACT_LIMIT matches everything is exact: the count, the facets, the ranking of every match.
-# Beyond it, reading every match's vector (~4 KB, in TOAST) takes seconds at 100,000 reports, so
-# relevance ranks a bounded set of candidates — the newest RANK_CANDIDATES reports with every term in
-# their title and the RANK_CANDIDATES most recently added matches — and the rest follow newest
-# first; on PostgreSQL the count and facets are estimated from a sample of about SAMPLE_ROWS
-# reports. The page says so in both cases (``approximate_order``, ``approximate_count``).
+# Beyond it, ranking every match means reading its vector (~4 KB, in TOAST): seconds at 100,000
+# reports. So relevance ranks a bounded set of candidates — the newest RANK_CANDIDATES reports with
+# every term in their title and the RANK_CANDIDATES most recently added matches — and the rest follow
+# most recently added first. The count and facets stay exact while the index can name the matches
+# cheaply (FTS5 always; PostgreSQL up to INDEX_LIMIT estimated matches, one heap visit each); for a
+# commoner word PostgreSQL estimates them from a sample of about SAMPLE_ROWS reports. The page says
+# so in both cases (``approximate_order``, ``approximate_count``).
 EXACT_LIMIT = 1000
+INDEX_LIMIT = 10_000
 RANK_CANDIDATES = 200
 SAMPLE_ROWS = 2000
 
@@ -288,39 +293,73 @@ class SearchResults:
     @property
     def approximate_order(self) -> bool:
         """Relevance ranked only the candidates (title matches and the newest matches), not every match."""
-        return self.ranked and self.summary["many"]
+        return self.ranked and self._many
 
     @property
     def total_label(self) -> str:
-        """The total as the page shows it: exact, or rounded when estimated (约 9.9 万)."""
-        return approximate_number(self.count()) if self.approximate_count else str(self.count())
+        """The total as the page shows it: exact, or rounded when estimated (约 9.9 万); an estimate
+        near the exact limit (from a few sampled matches) only says what is known: 超过 1000."""
+        if not self.approximate_count:
+            return str(self.count())
+        if self.count() < 2 * EXACT_LIMIT:
+            return f"超过 {EXACT_LIMIT}"
+        return approximate_number(self.count())
 
     @property
     def rank_candidates(self) -> int:
         return RANK_CANDIDATES
 
-    def _facets(self) -> dict:
-        many = bool(self.terms) and self._capped_count() > EXACT_LIMIT
-        if many and self.vendor == "postgresql":
-            return self._facets_sampled()
-        return {
-            **self._facets_of(*self._matches_sql("f.id, f.year, f.kind, f.publisher_id, f.region_id")),
-            "many": many,
-        }
+    # Columns of a match the summary and the ordering need.
+    _COLUMNS = "f.id, f.year, f.kind, f.publisher_id, f.region_id, f.published_on"
 
-    def _capped_count(self) -> int:
-        """How many reports match, counting no further than EXACT_LIMIT + 1 (stops early)."""
-        matches, params = self._matches_sql("f.id")
-        sql = f"SELECT COUNT(*) FROM ({matches} LIMIT %s) c"  # noqa: S608 - SQL built by the ORM
-        with self._row_by_row() as cursor:
-            cursor.execute(sql, [*params, EXACT_LIMIT + 1])
-            return cursor.fetchone()[0]
+    def _facets(self) -> dict:
+        """Counts from the match rows when they were read whole; else estimated (PostgreSQL) or
+        grouped by the database."""
+        rows = self._rows
+        if rows is not None:
+            groups = Counter((r[4][: self.region_digits], r[1], r[2], r[3]) for r in rows)
+            return self._summary_of(groups.items())
+        if self.terms and self.vendor == "postgresql":
+            return self._facets_sampled()
+        # A title-only term over very many reports: exact counts grouped by the database.
+        matches, params = self._matches_sql(self._COLUMNS)
+        return self._summary_of(self._grouped(matches, params))
+
+    @functools.cached_property
+    def _index_driven(self) -> bool:
+        """Whether the matches come from the index at a cost that grows with their number only.
+
+        SQLite's FTS5 hands over its matches without reading documents. On PostgreSQL the GIN index
+        names the matches, but each is a heap visit (a few µs): fine up to INDEX_LIMIT estimated
+        matches. A commoner word is checked report by report instead (``_row_by_row``), which stops
+        as soon as EXACT_LIMIT + 1 matches are found — early, since the word is common."""
+        if self.vendor != "postgresql" or not self.terms:
+            return True
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM reports_reportsearch WHERE document @@ to_tsquery('simple', %s)",
+                [_tsquery(self.terms)],
+            )
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"] <= INDEX_LIMIT
+
+    @functools.cached_property
+    def _rows(self) -> list[tuple] | None:
+        """Every match as (id, year, kind, publisher_id, region_id, published_on), or None when there
+        are more than the query reads (INDEX_LIMIT from the index, EXACT_LIMIT report by report)."""
+        matches, params = self._matches_sql(self._COLUMNS)
+        limit = INDEX_LIMIT if self._index_driven else EXACT_LIMIT
+        with connections[self.qs.db].cursor() if self._index_driven else self._row_by_row() as cursor:
+            cursor.execute(f"{matches} LIMIT %s", [*params, limit + 1])
+            rows = cursor.fetchall()
+        return rows if len(rows) <= limit else None
 
     @contextlib.contextmanager
     def _row_by_row(self):
-        """A cursor that joins report by report (PostgreSQL: SET LOCAL in a transaction): from the few
-        matches the GIN index names, or from the filtered reports checking each one's vector, so
-        LIMIT stops early and few vectors are read. A hash or merge join reads every match's vector."""
+        """A cursor that joins report by report (PostgreSQL: SET LOCAL in a transaction): the
+        filtered reports are walked and each one's vector checked, so LIMIT stops early. A hash or
+        merge join would read every match's vector first."""
         if self.vendor != "postgresql":
             with connections[self.qs.db].cursor() as cursor:
                 yield cursor
@@ -341,75 +380,112 @@ class SearchResults:
         percent = 100.0 if rows <= SAMPLE_ROWS else 100.0 * SAMPLE_ROWS / rows
         base, params = self._base_sql()
         matches = (
-            "SELECT f.id, f.year, f.kind, f.publisher_id, f.region_id "  # noqa: S608 - SQL built by the ORM
+            f"SELECT {self._COLUMNS} "  # noqa: S608 - SQL built by the ORM
             f"FROM reports_reportsearch s TABLESAMPLE SYSTEM (%s) REPEATABLE (0) JOIN ({base}) f ON f.id = s.report_id "
             "WHERE s.document @@ to_tsquery('simple', %s)"
         )
-        result = self._facets_of(matches, [percent, *params, _tsquery(self.terms)], scale=100.0 / percent)
+        groups = self._grouped(matches, [percent, *params, _tsquery(self.terms)])
+        result = self._summary_of(groups, scale=100.0 / percent)
         # Every count we show is at least what is known: more than EXACT_LIMIT matched.
         result["total"] = max(result["total"], EXACT_LIMIT + 1)
-        return {**result, "many": True, "estimated": True}
+        return {**result, "estimated": True}
 
-    def _facets_of(self, matches: str, params: list, scale: float = 1.0) -> dict:
-        materialized = "MATERIALIZED " if self.vendor == "postgresql" else ""
+    def _grouped(self, matches: str, params: list) -> list[tuple]:
+        """The matches counted by (region prefix, year, kind, publisher) in the database."""
         sql = (
-            f"WITH m AS {materialized}({matches}) "  # noqa: S608 - no user text in the SQL
-            "SELECT 't', '', COUNT(*) FROM m "
-            "UNION ALL SELECT 'region', SUBSTR(region_id, 1, %s), COUNT(*) FROM m GROUP BY 2 "
-            "UNION ALL SELECT 'year', CAST(year AS TEXT), COUNT(*) FROM m WHERE year IS NOT NULL GROUP BY 2 "
-            "UNION ALL SELECT 'kind', kind, COUNT(*) FROM m GROUP BY 2 "
-            "UNION ALL SELECT * FROM (SELECT 'publisher', CAST(publisher_id AS TEXT), COUNT(*) FROM m "
-            "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %s) p"
+            f"SELECT SUBSTR(m.region_id, 1, %s), m.year, m.kind, m.publisher_id, COUNT(*) FROM ({matches}) m "  # noqa: S608
+            "GROUP BY 1, 2, 3, 4"
         )
         with self._row_by_row() as cursor:
-            cursor.execute(sql, [*params, self.region_digits, PUBLISHER_FACETS])
-            rows = cursor.fetchall()
+            cursor.execute(sql, [self.region_digits, *params])
+            return [((region, year, kind, publisher), n) for region, year, kind, publisher, n in cursor.fetchall()]
+
+    def _summary_of(self, groups, scale: float = 1.0) -> dict:
+        """The total and the counts by region, year, kind and the top publishers, from grouped counts."""
+        by: dict[str, Counter] = {"region": Counter(), "year": Counter(), "kind": Counter(), "publisher": Counter()}
+        total = 0
+        for (region, year, kind, publisher), n in groups:
+            total += n
+            by["region"][region or ""] += n
+            if year is not None:
+                by["year"][str(year)] += n
+            by["kind"][kind] += n
+            by["publisher"][str(publisher)] += n
+        top = sorted(by["publisher"].items(), key=lambda kv: (-kv[1], kv[0]))[:PUBLISHER_FACETS]
 
         def scaled(n: int) -> int:
             return n if scale == 1.0 else _two_figures(n * scale)
 
-        total = scaled(next(n for name, _, n in rows if name == "t"))
-        groups: dict[str, dict[str, int]] = {"region": {}, "year": {}, "kind": {}, "publisher": {}}
-        for name, value, n in rows:
-            if name != "t":
-                groups[name][value] = scaled(n)
-        return {"total": total, "facets": _facet_labels(groups, self.region_digits), "estimated": False}
+        counts = {
+            "region": {k: scaled(n) for k, n in by["region"].items()},
+            "year": {k: scaled(n) for k, n in by["year"].items()},
+            "kind": {k: scaled(n) for k, n in by["kind"].items()},
+            "publisher": {k: scaled(n) for k, n in top},
+        }
+        return {"total": scaled(total), "facets": _facet_labels(counts, self.region_digits), "estimated": False}
+
+    @property
+    def _many(self) -> bool:
+        """More matches than relevance ranks in full."""
+        return self._rows is None or len(self._rows) > EXACT_LIMIT
 
     def _ranked_ids(self, offset: int, limit: int) -> list[int]:
-        if self.approximate_order:
+        if self.ranked and self._many:
             return self._bounded_ids(offset, limit)
-        pg = self.vendor == "postgresql"
-        by_date = (
-            "f.published_on DESC NULLS LAST, f.year DESC, f.id DESC"
-            if pg
-            else "f.published_on DESC, f.year DESC, f.id DESC"
-        )
-        if not self.ranked:
-            matches, params = self._matches_sql("f.id, f.year, f.published_on")
-            sql = f"SELECT id FROM ({matches}) f ORDER BY {by_date} LIMIT %s OFFSET %s"  # noqa: S608
-        elif pg:
-            matches, params = self._matches_sql(
-                f"f.id, f.year, f.published_on, ts_rank_cd('{PG_WEIGHTS}', s.document, to_tsquery('simple', %s), 1) AS rank"
+        if self._rows is not None:
+            return self._exact_order[offset : offset + limit]
+        return self._newest_ids(offset, limit)
+
+    @functools.cached_property
+    def _exact_order(self) -> list[int]:
+        """The ids of the matches read whole, in page order: by relevance when they are few enough
+        to rank every one, newest first otherwise."""
+        ids = [r[0] for r in sorted(self._rows, key=_newest_key, reverse=True)]
+        return self._relevance_order(ids) if self.ranked else ids
+
+    def _relevance_order(self, ids: list[int]) -> list[int]:
+        """``ids`` by relevance (each report's vector ranked), the newest first among equals."""
+        if not ids:
+            return []
+        if self.vendor == "postgresql":
+            sql = (
+                f"SELECT s.report_id, ts_rank_cd('{PG_WEIGHTS}', s.document, to_tsquery('simple', %s), 1), "  # noqa: S608 - constants only
+                "r.published_on FROM reports_reportsearch s JOIN reports_report r ON r.id = s.report_id "
+                "WHERE s.report_id = ANY(%s)"
             )
-            params = [_tsquery(self.terms), *params]
-            sql = f"SELECT id FROM ({matches}) f ORDER BY rank DESC, {by_date} LIMIT %s OFFSET %s"  # noqa: S608
+            params = [_tsquery(self.terms), ids]
         else:
-            matches, params = self._matches_sql(
-                f"f.id, f.year, f.published_on, bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}) AS rank"
+            sql = (
+                f"SELECT r.id, -bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}), r.published_on "  # noqa: S608
+                "FROM reports_reportsearch_fts JOIN reports_report r ON r.id = reports_reportsearch_fts.rowid "
+                "WHERE reports_reportsearch_fts MATCH %s AND reports_reportsearch_fts.rowid IN (SELECT value FROM json_each(%s))"
             )
-            sql = f"SELECT id FROM ({matches}) f ORDER BY rank, {by_date} LIMIT %s OFFSET %s"  # noqa: S608
+            params = [_fts5_query(self.terms), json.dumps(ids)]
+        with connections[self.qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        # Newest first, then a stable sort by rank keeps that order among equal ranks.
+        rows.sort(key=lambda r: _newest_key((r[0], None, None, None, None, r[2])), reverse=True)
+        rows.sort(key=lambda r: r[1], reverse=True)
+        return [r[0] for r in rows]
+
+    def _newest_ids(self, offset: int, limit: int) -> list[int]:
+        """Very many matches, newest first: walks the filtered reports in date order (the index
+        report_newest) and checks each one's vector, so it stops after offset + limit matches."""
+        sql, params = self._newest_sql()
         with self._row_by_row() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
+            cursor.execute(f"{sql} ORDER BY {DATE_ORDER} LIMIT %s OFFSET %s", [*params, limit, offset])  # noqa: S608
             return [row[0] for row in cursor.fetchall()]
 
     # --- Many matches: relevance over the candidates, then the rest newest first ---
 
     def _newest_sql(self, title_only: bool = False) -> tuple[str, list]:
-        """Matches (or title matches) newest first: walks the filtered reports from the newest and
-        checks each one's vector, so it stops after LIMIT instead of reading every match."""
+        """Matches (or title matches), for a caller's ORDER BY … LIMIT: the filtered reports walked
+        in that order, each one's vector checked, so it stops after LIMIT instead of reading every match."""
         base, params = self._base_sql()
         if self.vendor == "postgresql":
             if title_only:
+                # Title matches are few as a rule; the planner picks the title GIN index or the walk.
                 return (
                     f"SELECT f.id FROM ({base}) f JOIN reports_reportsearch s ON s.report_id = f.id "  # noqa: S608
                     "WHERE s.title_document @@ to_tsquery('simple', %s)",
@@ -431,32 +507,29 @@ class SearchResults:
     @functools.cached_property
     def _candidates(self) -> list[int]:
         """The candidates ranked by relevance: the newest title matches and the newest matches."""
-        ids: list[int] = []
         with connections[self.qs.db].cursor() as cursor:
-            for title_only in (True, False):
-                sql, params = self._newest_sql(title_only)
-                cursor.execute(f"{sql} ORDER BY f.id DESC LIMIT %s", [*params, RANK_CANDIDATES])
-                ids.extend(row[0] for row in cursor.fetchall())
-            ids = list(dict.fromkeys(ids))
-            if not ids:
-                return []
-            marks = ", ".join(["%s"] * len(ids))
-            if self.vendor == "postgresql":
-                sql = (
-                    f"SELECT s.report_id FROM reports_reportsearch s JOIN reports_report r ON r.id = s.report_id "  # noqa: S608
-                    f"WHERE s.report_id IN ({marks}) ORDER BY ts_rank_cd('{PG_WEIGHTS}', s.document, "
-                    "to_tsquery('simple', %s), 1) DESC, r.published_on DESC NULLS LAST, r.year DESC, r.id DESC"
-                )
-                params = [*ids, _tsquery(self.terms)]
-            else:
-                sql = (
-                    "SELECT reports_reportsearch_fts.rowid FROM reports_reportsearch_fts "  # noqa: S608
-                    "JOIN reports_report r ON r.id = reports_reportsearch_fts.rowid "
-                    f"WHERE reports_reportsearch_fts MATCH %s AND reports_reportsearch_fts.rowid IN ({marks}) "
-                    f"ORDER BY bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}), r.published_on DESC, r.year DESC, r.id DESC"
-                )
-                params = [_fts5_query(self.terms), *ids]
-            cursor.execute(sql, params)
+            sql, params = self._newest_sql(title_only=True)
+            cursor.execute(f"{sql} ORDER BY f.id DESC LIMIT %s", [*params, RANK_CANDIDATES])
+            ids = [row[0] for row in cursor.fetchall()]
+        ids += self._newest_added(0, RANK_CANDIDATES)
+        return self._relevance_order(list(dict.fromkeys(ids)))
+
+    def _newest_added(self, offset: int, limit: int, skip: list[int] = ()) -> list[int]:
+        """Matches most recently added first (by id): from the rows read, or walking the reports."""
+        if self._rows is not None:
+            skipped = set(skip)
+            ids = sorted((r[0] for r in self._rows if r[0] not in skipped), reverse=True)
+            return ids[offset : offset + limit]
+        sql, params = self._newest_sql()
+        where = ""
+        if skip:
+            where = " WHERE f.id NOT IN (" + ", ".join(["%s"] * len(skip)) + ")"
+            params = [*params, *skip]
+        with self._row_by_row() as cursor:
+            cursor.execute(
+                f"SELECT id FROM ({sql}) f{where} ORDER BY id DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, limit, offset],
+            )
             return [row[0] for row in cursor.fetchall()]
 
     def _bounded_ids(self, offset: int, limit: int) -> list[int]:
@@ -465,18 +538,7 @@ class SearchResults:
         if len(ids) == limit:
             return ids
         # After the candidates: the other matches, most recently added first.
-        sql, params = self._newest_sql()
-        skip = ""
-        if candidates:
-            skip = " AND f.id NOT IN (" + ", ".join(["%s"] * len(candidates)) + ")"
-            params = [*params, *candidates]
-        rest_offset = max(0, offset - len(candidates))
-        with connections[self.qs.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM ({sql}) f WHERE 1 = 1{skip} ORDER BY id DESC LIMIT %s OFFSET %s",  # noqa: S608
-                [*params, limit - len(ids), rest_offset],
-            )
-            return ids + [row[0] for row in cursor.fetchall()]
+        return ids + self._newest_added(max(0, offset - len(candidates)), limit - len(ids), skip=candidates)
 
     def _hits(self, offset: int, limit: int) -> list[SearchHit]:
         ids = self._ranked_ids(offset, limit)
@@ -516,6 +578,16 @@ class SearchResults:
 def search_results(qs: QuerySet, q: str, *, sort: str = "relevance", region_digits: int = 2) -> SearchResults:
     """The reports of ``qs`` matching ``q``: ranked (or newest first), with snippets and facets."""
     return SearchResults(qs=qs, query=search_query(q), sort=sort, region_digits=region_digits)
+
+
+# Newest first, as the report list orders (Report.Meta.ordering) and the index report_newest reads.
+DATE_ORDER = "f.published_on DESC NULLS LAST, f.id DESC"
+
+
+def _newest_key(row: tuple) -> tuple:
+    """Sort key of a match row (id, …, published_on) for newest first: undated last, then by id."""
+    published_on = row[5]
+    return (published_on is not None, str(published_on or ""), row[0])
 
 
 def _two_figures(n: float) -> int:

@@ -215,9 +215,10 @@ def test_many_matches_rank_the_candidates_and_say_the_order_is_approximate(clien
 
 
 def test_many_matches_on_postgresql_show_estimated_counts(client, ranked, monkeypatch):
-    """On PostgreSQL the count and facets beyond EXACT_LIMIT are estimated from a sample and marked 约;
-    SQLite counts exactly."""
+    """On PostgreSQL, for a word commoner than the index names cheaply (INDEX_LIMIT), the count and
+    facets beyond EXACT_LIMIT are estimated from a sample and marked 约; SQLite counts exactly."""
     monkeypatch.setattr(search, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(search, "INDEX_LIMIT", 0)
     response, _ = hits(client, "复议")
     html = response.content.decode()
     if response.context["search"].vendor == "postgresql":
@@ -244,3 +245,41 @@ def test_search_results_have_pages(client, make_report, settings):
     assert 'class="pager"' in first and "第 1 / 3 页" in first and "q=%E5%9F%B9%E8%AE%AD" in first
     third = client.get("/reports/", {"q": "培训", "page": "3"}).content.decode()
     assert "第 3 / 3 页" in third
+
+
+@pytest.mark.parametrize("exact, index", [(10, 10), (2, 0)])
+def test_sort_by_date_is_newest_first_undated_last_with_few_or_many_matches(
+    client, make_report, monkeypatch, exact, index
+):
+    """The same order whether the matches are read whole (sorted in memory) or too many for that (on
+    PostgreSQL, the walk down the report_newest index): newest first, a report without a date last."""
+    monkeypatch.setattr(search, "EXACT_LIMIT", exact)
+    monkeypatch.setattr(search, "INDEX_LIMIT", index)
+    for title, day in (("乙", datetime.date(2022, 3, 1)), ("无日期", None), ("甲", datetime.date(2024, 3, 1))):
+        make_report(publisher=title, title=f"{title}年报", sections=body("行政复议。"), published_on=day)
+    make_report(publisher="丙", title="丙年报", sections=body("全年主动公开。"), published_on=datetime.date(2025, 1, 1))
+    assert hits(client, "复议", sort="date")[1] == ["甲年报", "乙年报", "无日期年报"]
+
+
+def test_an_estimate_near_the_exact_limit_only_says_more_than_the_limit(client, ranked, monkeypatch):
+    """A sampled estimate below twice the limit is not shown as a number (约 4 from a few sampled
+    matches says more than is known): the page says 超过 3."""
+    monkeypatch.setattr(search, "EXACT_LIMIT", 3)
+    monkeypatch.setattr(search, "INDEX_LIMIT", 0)
+    response, titles = hits(client, "复议")
+    assert len(titles) == 4
+    if response.context["search"].vendor == "postgresql":
+        assert "超过 3 条" in response.content.decode()
+    else:
+        assert "共 4 条" in response.content.decode()
+
+
+def test_matches_the_index_names_cheaply_are_counted_exactly_beyond_the_ranking_limit(client, ranked, monkeypatch):
+    """More matches than relevance ranks in full, but few enough for the index: exact counts (共 4 条),
+    the order marked approximate, the title match first."""
+    monkeypatch.setattr(search, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 1)
+    response, titles = hits(client, "复议")
+    html = response.content.decode()
+    assert "共 4 条" in html and "抽样估计" not in html and "相关度排序只比较了" in html
+    assert titles[0] == "甲县2023年行政复议和政府信息公开工作报告" and len(set(titles)) == 4
