@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from govopen.cache_url import CacheUrlError, cache_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -39,17 +41,21 @@ INSTALLED_APPS = [
     "reports.vendor_apps.AxesConfig",
     "django_otp",
     "reports.vendor_apps.TOTPConfig",
+    "django_tasks",
+    "django_tasks_db",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Public pages: compressed, revalidated with ETags (304), cacheable for a minute (reports/web/http.py).
     "reports.web.http.PublicGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "reports.web.http.PublicCacheControlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reports.web.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,9 +104,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# CACHE_URL picks the backend of the default cache (govopen/cache_url.py): locmem:// by default,
+# redis://… in production, shared by every app server (the page cache, rate limits).
+try:
+    _default_cache = cache_from_url(os.environ.get("CACHE_URL", "locmem://govopen-default"))
+except CacheUrlError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 # "script": pages converted to Traditional characters, keyed by the content's hash; bounded, per process.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "govopen-default"},
+    "default": _default_cache,
     "script": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "govopen-script",
@@ -166,6 +178,20 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Background work (django-tasks, the backport of Django 6's django.tasks; README, "Background work"):
+# jobs wait in the database for `manage.py db_worker`, which `make run` starts beside the server;
+# GOVOPEN_TASKS_INLINE=1 runs each job in the process that queues it, with no worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("GOVOPEN_TASKS_INLINE")
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
+# Most reports one export over HTTP streams; a larger selection is sent to the whole-site files.
+GOVOPEN_EXPORT_MAX_REPORTS = int(os.environ.get("GOVOPEN_EXPORT_MAX_REPORTS", "20000"))
+
 # Largest file an editor may upload or the importer reads, in bytes.
 GOVOPEN_MAX_UPLOAD_BYTES = int(os.environ.get("GOVOPEN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVOPEN_MAX_UPLOAD_BYTES
@@ -181,6 +207,9 @@ GOVOPEN_SITE_URL = os.environ.get("GOVOPEN_SITE_URL", "").rstrip("/")
 GOVOPEN_PAGE_SIZE = 20
 # Seconds browsers and shared caches may keep a public page (a publication shows within this).
 GOVOPEN_PUBLIC_MAX_AGE = int(os.environ.get("GOVOPEN_PUBLIC_MAX_AGE", "60"))
+# Whole public pages kept in the default cache for anonymous visitors, retired the moment anything
+# public changes (reports/services/page_cache.py); 0 turns the page cache off.
+GOVOPEN_PAGE_CACHE_SECONDS = int(os.environ.get("GOVOPEN_PAGE_CACHE_SECONDS", "600"))
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -216,6 +245,23 @@ PERMISSIONS_POLICY = {
     )
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the site itself only, no
+# inline script or style (the public pages and the admin have none; the print page adds the hash of
+# its one <style>, reports/web/downloads.py), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
 
 LOGGING = {
     "version": 1,

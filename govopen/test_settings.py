@@ -18,3 +18,9 @@ SESSION_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 CSRF_COOKIE_SECURE = False
+# Jobs run inline, when the transaction that queued them commits; reports/tests/services/test_tasks.py
+# runs the database queue and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests roll back instead of committing, so the page cache's on-commit invalidation never runs:
+# it is off here, and reports/tests/web/test_page_cache.py turns it on with commits captured.
+GOVOPEN_PAGE_CACHE_SECONDS = 0

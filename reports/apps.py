@@ -8,7 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports.selectors.access import register
-        from reports.services import audit
+        from reports.services import audit, page_cache
 
         register()
         audit.connect_signals()
+        page_cache.connect_signals()

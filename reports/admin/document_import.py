@@ -117,7 +117,7 @@ class DocumentForm(forms.Form):
         required=False,
         min_value=fmt.FIRST_YEAR,
         max_value=fmt.LAST_YEAR,
-        widget=forms.NumberInput(attrs={"style": "width:6em"}),
+        widget=forms.NumberInput(attrs={"class": "year-input"}),
     )
     kind = forms.ChoiceField(label="类别", choices=ReportKind.choices)
     publisher = forms.CharField(

@@ -6,6 +6,8 @@ embeds the subset it uses, so the PDF shows and yields its Chinese text on any m
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,18 +37,28 @@ def print_tables(data: ReportPage) -> list[PrintTable]:
     return out
 
 
-def render_print_html(data: ReportPage) -> str:
-    """The print HTML of a report (also served as a page, for checking the PDF's source)."""
-    return render_to_string(
+def render_print(data: ReportPage) -> tuple[str, str]:
+    """The print HTML of a report and the Content-Security-Policy source of its one ``<style>``
+    (``'sha256-…'``), which the page's policy allows (it is served as a page, for checking the PDF's source)."""
+    tables = print_tables(data)
+    css = render_to_string("reports/report_print.css", {"tables": tables})
+    html = render_to_string(
         "reports/report_print.html",
         {
             "report": data.report,
             "data": data,
-            "tables": print_tables(data),
+            "tables": tables,
+            "css": css,
             "title_lines": title_lines(data.report.title, data.report.publisher.name),
             "site_name": settings.GOVOPEN_SITE_NAME,
         },
     )
+    return html, f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+
+
+def render_print_html(data: ReportPage) -> str:
+    """The print HTML of a report."""
+    return render_print(data)[0]
 
 
 def render_pdf(data: ReportPage) -> bytes:

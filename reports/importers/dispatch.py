@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from reports.importers.archive import ZIP_MAGIC, Member, iter_zip
 from reports.importers.office import OFFICE_SUFFIXES  # read through LibreOffice
+from reports.importers.opendata import JSON_LINES_SUFFIXES, JSON_SUFFIXES, iter_json_lines  # the site's open data
 from reports.importers.parsed import ParsedReport, UnreadableDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
@@ -21,9 +22,9 @@ PDF_SUFFIXES = {".pdf"}
 OFD_SUFFIXES = {".ofd"}
 ARCHIVE_SUFFIXES = {".zip"}
 # Documents, one report each.
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
-# What may be uploaded or named on the command line: documents and zips of documents.
-UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES | OFD_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES | JSON_SUFFIXES
+# What may be uploaded or named on the command line: documents, zips of documents, JSON Lines of reports.
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES | ARCHIVE_SUFFIXES | OFD_SUFFIXES | JSON_LINES_SUFFIXES
 SHEET_WITHOUT_TEXT = (
     "这个表格文件里没有报告正文,无法作为一份报告导入:请上传报告全文(Word、PDF 或网页);"
     "只更新表格数字时,可在报告列表用“导入”的长表格式(CSV/XLSX)"
@@ -41,13 +42,15 @@ def _shown_suffixes() -> str:
 
 
 def sniff(filename: str, data: bytes) -> str:
-    """What a file is: ``text``, ``html``, ``docx``, ``pdf``, ``office`` (for LibreOffice) or ``zip``;
-    UnreadableDocument for what cannot be read."""
+    """What a file is: ``text``, ``html``, ``docx``, ``pdf``, ``office`` (for LibreOffice), ``json`` (the
+    site's open data) or ``zip``; UnreadableDocument for what cannot be read."""
     from reports.importers.html import looks_like_html
     from reports.importers.office import is_office
     from reports.importers.pdf import PDF_MAGIC
 
     suffix = PurePath(filename).suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        return "json"
     if is_office(data):  # before zips: an OpenDocument file is a zip too
         return "office"
     if suffix in OFD_SUFFIXES or (data.startswith(ZIP_MAGIC) and b"OFD.xml" in data[:4096]):
@@ -85,7 +88,9 @@ def parse_document(
         raise UnreadableDocument(f"文件过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")
     if suffix not in UPLOAD_SUFFIXES:
         raise UnreadableDocument(f"不支持的文件类型“{suffix}”:可导入 {_shown_suffixes()}。")
-    kind_of_file = sniff(filename, data) if data.strip() else "text"
+    if suffix in JSON_LINES_SUFFIXES:
+        raise UnreadableDocument("这是 JSON Lines 文件(每行一份报告):请用批量导入")
+    kind_of_file = sniff(filename, data) if data.strip() or suffix in JSON_SUFFIXES else "text"
     options = {"filename": filename, "year": year, "kind": kind, "region_code": region_code}
     if kind_of_file == "zip":
         raise UnreadableDocument("这是压缩包:请用批量导入(每个文件一份报告)")
@@ -102,6 +107,10 @@ def parse_document(
         from reports.importers.docx import parse_docx
 
         report = parse_docx(data, max_inflated=max_inflated or INFLATE_FACTOR * max_bytes, **options)
+    elif kind_of_file == "json":
+        from reports.importers.opendata import parse_open_data
+
+        report = parse_open_data(data, **options)
     elif kind_of_file == "pdf":
         from reports.importers.pdf import parse_pdf
 
@@ -127,12 +136,20 @@ def parse_document(
 
 
 def iter_documents(filename: str, data: bytes, *, max_bytes: int, max_inflated: int | None = None) -> Iterator[Member]:
-    """The documents of one upload: the file itself, or each document inside a zip.
+    """The documents of one upload: the file itself, each document inside a zip, or each report of a
+    JSON Lines file (the bulk open-data export).
 
     A zip that cannot be opened, or that would inflate past the limit, raises UnreadableDocument; a
     member that cannot be read comes back with its error, and the others go on.
     """
     suffix = PurePath(filename).suffix.lower()
+    if suffix in JSON_LINES_SUFFIXES:
+        # Many reports in one file: bounded like the documents of a zip together, each line like one document.
+        limit = max_inflated or INFLATE_FACTOR * max_bytes
+        if len(data) > limit:
+            raise UnreadableDocument(f"JSON Lines 文件过大:{_mb(len(data))},上限为 {_mb(limit)}。")
+        yield from iter_json_lines(filename, data, max_bytes=max_bytes)
+        return
     if data.startswith(ZIP_MAGIC) and (suffix in ARCHIVE_SUFFIXES or sniff(filename, data) == "zip"):
         if len(data) > max_bytes:
             raise UnreadableDocument(f"压缩包过大:{_mb(len(data))},上限为 {max_bytes / 1048576:.0f} MB。")

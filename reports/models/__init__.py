@@ -5,7 +5,8 @@ from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Correction, Report, ReportKind, ReportStatus, ReportVersion, Section
 from reports.models.search import ReportSearch
-from reports.models.stats import RegionYearStat, ReportStat
+from reports.models.site import SiteCounter
+from reports.models.stats import RegionYearStat, ReportStat, StatisticsRefresh
 
 __all__ = [
     "AccountScope",
@@ -25,5 +26,7 @@ __all__ = [
     "ReportStat",
     "ReportStatus",
     "Section",
+    "SiteCounter",
+    "StatisticsRefresh",
     "TableCell",
 ]

@@ -48,7 +48,16 @@ class ReportQuerySet(models.QuerySet):
 
     def newest_first(self):
         """Latest publication first; undated reports last."""
-        return self.order_by(models.F("published_on").desc(nulls_last=True), "-year", "-id")
+        return self.order_by(*NEWEST_FIRST)
+
+
+# Newest publication first, then the newer year; undated last on every database (PostgreSQL alone
+# would put NULLs first). The lists, the search's date order and the index report_newest share it.
+NEWEST_FIRST = (
+    models.F("published_on").desc(nulls_last=True),
+    models.F("year").desc(nulls_last=True),
+    models.F("id").desc(),
+)
 
 
 class Report(models.Model):
@@ -143,7 +152,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = "报告"
         verbose_name_plural = "报告"
-        ordering = ["-published_on", "-id"]
+        ordering = NEWEST_FIRST
         constraints = [
             models.UniqueConstraint(
                 fields=["publisher", "year"],
@@ -160,6 +169,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "year"]),
             models.Index(fields=["status", "region"]),
+            models.Index(*NEWEST_FIRST, name="report_newest"),
         ]
 
     def __str__(self):

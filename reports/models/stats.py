@@ -2,6 +2,8 @@
 
 Nothing here is edited by hand: ``reports.statistics.stats_refresh_report`` keeps it in step with
 one report, ``manage.py rebuild_statistics`` recomputes all of it from reports and their cells.
+``StatisticsRefresh`` is the outbox between the two: a write to a report adds a row in its own
+transaction, and a background task refreshes what the rows name.
 """
 
 from django.db import models
@@ -113,3 +115,23 @@ class RegionYearStat(models.Model):
 
     def __str__(self):
         return f"{self.region_code} {self.year} {self.scope}"
+
+
+class StatisticsRefresh(models.Model):
+    """A report whose statistics are out of date, written in the same transaction as the change to it.
+
+    The statistics task (``reports.services.statistics.stats_refresh_pending``) refreshes the reports
+    the rows name and deletes exactly those rows; a row a crash left behind waits for the next run.
+    Several rows may name one report (no unique constraint: a change committed while the task runs
+    must keep its own row). No foreign key: the report may have been deleted.
+    """
+
+    report_id = models.BigIntegerField("报告编号")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待刷新的统计"
+        verbose_name_plural = "待刷新的统计"
+
+    def __str__(self):
+        return f"{self.report_id} {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -450,13 +450,13 @@ class SearchResults:
         if self.vendor == "postgresql":
             sql = (
                 f"SELECT s.report_id, ts_rank_cd('{PG_WEIGHTS}', s.document, to_tsquery('simple', %s), 1), "  # noqa: S608 - constants only
-                "r.published_on FROM reports_reportsearch s JOIN reports_report r ON r.id = s.report_id "
+                "r.year, r.published_on FROM reports_reportsearch s JOIN reports_report r ON r.id = s.report_id "
                 "WHERE s.report_id = ANY(%s)"
             )
             params = [_tsquery(self.terms), ids]
         else:
             sql = (
-                f"SELECT r.id, -bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}), r.published_on "  # noqa: S608
+                f"SELECT r.id, -bm25(reports_reportsearch_fts, {SQLITE_WEIGHTS}), r.year, r.published_on "  # noqa: S608
                 "FROM reports_reportsearch_fts JOIN reports_report r ON r.id = reports_reportsearch_fts.rowid "
                 "WHERE reports_reportsearch_fts MATCH %s AND reports_reportsearch_fts.rowid IN (SELECT value FROM json_each(%s))"
             )
@@ -465,7 +465,7 @@ class SearchResults:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         # Newest first, then a stable sort by rank keeps that order among equal ranks.
-        rows.sort(key=lambda r: _newest_key((r[0], None, None, None, None, r[2])), reverse=True)
+        rows.sort(key=lambda r: _newest_key((r[0], r[2], None, None, None, r[3])), reverse=True)
         rows.sort(key=lambda r: r[1], reverse=True)
         return [r[0] for r in rows]
 
@@ -581,13 +581,13 @@ def search_results(qs: QuerySet, q: str, *, sort: str = "relevance", region_digi
 
 
 # Newest first, as the report list orders (Report.Meta.ordering) and the index report_newest reads.
-DATE_ORDER = "f.published_on DESC NULLS LAST, f.id DESC"
+DATE_ORDER = "f.published_on DESC NULLS LAST, f.year DESC NULLS LAST, f.id DESC"
 
 
 def _newest_key(row: tuple) -> tuple:
-    """Sort key of a match row (id, …, published_on) for newest first: undated last, then by id."""
-    published_on = row[5]
-    return (published_on is not None, str(published_on or ""), row[0])
+    """Sort key of a match row (id, year, …, published_on) for newest first (DATE_ORDER, reversed)."""
+    published_on, year = row[5], row[1]
+    return (published_on is not None, str(published_on or ""), year is not None, year or 0, row[0])
 
 
 def _two_figures(n: float) -> int:

@@ -13,6 +13,10 @@ free tables, the source link and a hash of the exporters' code and print templat
 - Why files and not Django's cache: PDFs are hundreds of kilobytes; files survive restarts, are
   shared by all workers and take no cache memory. A new fingerprint replaces the report's older
   files of the same format, so the directory holds one file per report and format.
+- Why made in the background too: a PDF takes about a second, so when a report is published or
+  corrected a task (:func:`downloads_prerender_task`) makes its PDF, Word and Excel files before
+  anyone asks. A request that comes first renders it itself, as before (the lock keeps it to one
+  render); a failed pre-render only means that.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ from typing import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django_tasks import task
 
 from reports.exporters import common
 from reports.exporters.common import FORMATS
 from reports.exporters.opendata import render_json, report_open_data
-from reports.selectors.reports import ReportPage
+from reports.selectors.reports import ReportPage, report_page
+from reports.services.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 DOWNLOAD_DIR = "downloads"
@@ -51,6 +57,7 @@ _RENDERER_FILES = (
     "reports/models/report.py",
     "reports/web/templatetags/*.py",
     "templates/reports/report_print.html",
+    "templates/reports/report_print.css",
     "templates/reports/_print_table.html",
 )
 
@@ -209,3 +216,43 @@ def report_download(page: ReportPage, ext: str, *, fp: str | None = None) -> Dow
         fallback=common.ascii_filename(report, ext),
         generated=generated,
     )
+
+
+# The files a reader waits for: CSV and JSON are made in milliseconds on request.
+PRERENDERED = ("pdf", "docx", "xlsx")
+
+
+def downloads_prerender(*, report_id: int) -> list[str]:
+    """Make the PDF, Word and Excel files of a public report that are not made yet; returns the formats made.
+
+    The files carry the site's address (``GOVOPEN_SITE_URL``) and a request's files are found by a
+    fingerprint that includes it: without the setting (development) a request's address cannot be
+    known here, so nothing is made. A format that fails is logged and the others are still made.
+    """
+    if not settings.GOVOPEN_SITE_URL:
+        return []
+    page = report_page(pk=report_id, base_url=settings.GOVOPEN_SITE_URL)
+    if page is None:  # withdrawn or deleted since
+        return []
+    fp = fingerprint(page)
+    made = []
+    for ext in PRERENDERED:
+        try:
+            if report_download(page, ext, fp=fp).generated:
+                made.append(ext)
+        except RenderBusy:
+            pass  # a request is making it right now
+        except Exception:
+            logger.exception("pre-rendering %s of report %s failed", ext, report_id)
+    return made
+
+
+@task()
+def downloads_prerender_task(report_id: int) -> list[str]:
+    """The background job of :func:`downloads_prerender`."""
+    return downloads_prerender(report_id=report_id)
+
+
+def downloads_prerender_later(report_id: int) -> None:
+    """Make the public report's files in the background once the current transaction commits."""
+    enqueue_on_commit(downloads_prerender_task, report_id)

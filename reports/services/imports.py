@@ -30,7 +30,7 @@ from reports.services.reports import (
     search_text,
 )
 from reports.services.search import search_index_report
-from reports.services.statistics import stats_refresh_report
+from reports.services.statistics import stats_refresh_later
 from reports.services.versions import version_record
 
 
@@ -88,7 +88,7 @@ def report_import(
             )
         replaced_pk = existing.pk
         existing.delete()
-        stats_refresh_report(replaced_pk)
+        stats_refresh_later([replaced_pk])
         replaced = True
 
     title = parsed.title or f"{name}{year or ''}年{ReportKind(kind).label}"

@@ -1,7 +1,7 @@
 """Every write to a report goes through here: the admin, the spreadsheet import and commands call these.
 
 One write path: :func:`report_save` stores a report with its sections, free tables and numbers, runs
-the format's rules once, stores what is derived from them and refreshes the statistics once.
+the format's rules once, stores what is derived from them and queues the statistics refresh once.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from reports.format import Values
 from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
 from reports.selectors.versions import latest_version, normalise_text, report_snapshot, snapshot_diff
 from reports.services.audit import audit
+from reports.services.downloads import downloads_prerender_later
+from reports.services.dumps import dumps_build_later
 from reports.services.search import search_index_report
-from reports.services.statistics import stats_refresh_report, stats_refresh_reports
+from reports.services.statistics import stats_refresh_later
 from reports.services.versions import snapshot_before, version_record
 
 
@@ -75,8 +77,18 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
     report.checks_failed = sum(1 for c in checks if not c.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
     Report.objects.filter(pk=report.pk).update(search_text=report.search_text, checks_failed=report.checks_failed)
     search_index_report(report=report)
-    stats_refresh_report(report.pk)
+    _report_changed(report)
     return checks
+
+
+def _report_changed(report: Report) -> None:
+    """What follows any change to a report, once it commits: its statistics; its files and the
+    whole-site files if the public sees it (or just stopped seeing it)."""
+    stats_refresh_later([report.pk])
+    if report.is_public:
+        downloads_prerender_later(report.pk)
+    if report.is_public or report.status == ReportStatus.WITHDRAWN:
+        dumps_build_later()
 
 
 def _sections_replace(report: Report, sections) -> list[Section]:
@@ -258,7 +270,7 @@ def report_publish(*, report: Report, date_today: bool = True) -> Report:
     report.withdrawn_at, report.withdrawn_reason = None, ""
     report.full_clean()
     report.save()
-    stats_refresh_report(report.pk)
+    _report_changed(report)
     _record_change(report, before, action=AuditAction.PUBLISH)
     return report
 
@@ -275,7 +287,7 @@ def report_withdraw(*, report: Report, reason: str) -> Report:
     report.withdrawn_reason = reason[:2000]
     report.full_clean()
     report.save()
-    stats_refresh_report(report.pk)
+    _report_changed(report)
     _record_change(report, before, action=AuditAction.WITHDRAW, detail=reason)
     return report
 
@@ -291,7 +303,9 @@ def reports_delete(*, reports) -> int:
     # The originals no other report holds (a revision shares its report's) go once the delete commits.
     orphans = files - set(Report.objects.filter(original_file__in=files).values_list("original_file", flat=True))
     transaction.on_commit(lambda: _files_delete(orphans))
-    stats_refresh_reports(ids)
+    stats_refresh_later(ids)
+    if any(r.is_public for r in reports):
+        dumps_build_later()
     return len(ids)
 
 

@@ -9,8 +9,13 @@ Two tables, both recomputable from reports at any time (``manage.py rebuild_stat
   sum the provinces'. A county changes four rows (county, prefecture, province, country), each
   recomputed from the rows directly under it, never from millions of cells.
 
-``stats_refresh_report(report_id)`` is the one hook services call after any change to a report:
-its cells, sections, status, kind, year, region or publisher, and after deleting it.
+Services call ``stats_refresh_later(report_ids)`` after any change to a report (its cells, sections,
+status, kind, year, region or publisher) and after deleting it: a ``StatisticsRefresh`` row is
+written in the same transaction as the change, and once it commits a background task
+(``stats_refresh_pending_task``) refreshes what the pending rows name and deletes them. A change
+rolled back leaves no row; a crash after the commit leaves the row for the next run (any later
+change, ``manage.py enqueue_nightly`` or ``rebuild_statistics``, which clears them too).
+``stats_refresh_report(report_id)`` refreshes one report at once.
 """
 
 from __future__ import annotations
@@ -21,19 +26,22 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django_tasks import task
 
 from reports import format as fmt
 from reports import similarity
 from reports.format.measures import MEASURE_CODES, MEASURES
-from reports.models import RegionYearStat, Report, ReportStat, Section, TableCell
+from reports.models import RegionYearStat, Report, ReportStat, Section, StatisticsRefresh, TableCell
 from reports.regions.codes import COUNTRY_CODE
 from reports.regions.tree import RegionTree
 from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import STAT_FIELDS, Agg, aggregate_reports
+from reports.services.page_cache import public_pages_changed
+from reports.services.tasks import enqueue_on_commit
 
 ALL, OWN = RegionYearStat.Scope.ALL, RegionYearStat.Scope.OWN
-# Report ids waiting for a refresh while stats_deferred() is active (bulk imports), else None.
-_deferred: ContextVar[set[int] | None] = ContextVar("stats_deferred", default=None)
+# True while stats_deferred() is active (bulk imports): changes queue no task of their own.
+_deferred: ContextVar[bool] = ContextVar("stats_deferred", default=False)
 _LOCK_KEY = 0x676F76  # any constant: serialises refreshes so sums of sums never miss a concurrent change
 
 
@@ -83,24 +91,55 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
+def stats_refresh_later(report_ids) -> None:
+    """Mark reports' statistics out of date in the current transaction; a task refreshes them after it commits."""
+    StatisticsRefresh.objects.bulk_create(StatisticsRefresh(report_id=pk) for pk in sorted(set(report_ids)))
+    if not _deferred.get():
+        enqueue_on_commit(stats_refresh_pending_task)
+
+
 @contextmanager
 def stats_deferred():
-    """Collect the refreshes of a bulk operation and run them once, batched, when it ends.
+    """Queue one statistics task for a bulk operation, when it ends, instead of one per change.
 
-    A single refresh costs tens of milliseconds (four region rows rewritten); an import of
-    thousands of documents refreshes each touched report once and each region row once instead.
+    A refresh costs tens of milliseconds (four region rows rewritten); the task refreshes each
+    report named by the pending rows once and each region row once.
     """
-    if _deferred.get() is not None:  # nested: the outer block refreshes
+    if _deferred.get():  # nested: the outer block queues the task
         yield
         return
-    token = _deferred.set(set())
+    token = _deferred.set(True)
     try:
         yield
-        ids = _deferred.get()
     finally:
         _deferred.reset(token)
-    if ids:
-        stats_refresh_reports(ids)
+        enqueue_on_commit(stats_refresh_pending_task)
+
+
+def stats_refresh_pending(*, batch: int = 1000) -> int:
+    """Refresh the reports named by pending ``StatisticsRefresh`` rows and delete those rows; returns how many reports.
+
+    Idempotent: each batch is one transaction (refresh and delete together), under the lock that
+    serialises refreshes, so a second run finds nothing. Rows committed meanwhile are read by a
+    later batch or run: only the rows read are deleted.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            _lock()
+            rows = list(StatisticsRefresh.objects.order_by("pk").values_list("pk", "report_id")[:batch])
+            if not rows:
+                return done
+            ids = {report_id for _, report_id in rows}
+            stats_refresh_reports(ids)
+            StatisticsRefresh.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+        done += len(ids)
+
+
+@task()
+def stats_refresh_pending_task() -> int:
+    """The background job of the statistics outbox (see :func:`stats_refresh_pending`)."""
+    return stats_refresh_pending()
 
 
 @transaction.atomic
@@ -129,11 +168,7 @@ def stats_refresh_reports(report_ids) -> None:
 
 @transaction.atomic
 def stats_refresh_report(report_id: int) -> None:
-    """Bring the statistics of one report up to date (call after any write to it, also after deleting it)."""
-    pending = _deferred.get()
-    if pending is not None:
-        pending.add(report_id)
-        return
+    """Bring the statistics of one report up to date now (also after deleting it)."""
     _lock()
     keys: set[tuple[str, int]] = set()
     old = ReportStat.objects.filter(pk=report_id).values_list("region_code", "year", "created_at").first()
@@ -161,6 +196,7 @@ def stats_refresh_report(report_id: int) -> None:
 
 def refresh_regions(keys: set[tuple[str, int]]) -> None:
     """Recompute the region rows of the given (region, year) pairs and of every region above them."""
+    public_pages_changed()  # the statistics and compliance pages read these rows
     tree = region_tree()
     by_year: dict[int, set[str]] = defaultdict(set)
     for code, year in keys:
@@ -275,7 +311,14 @@ def rebuild_region_stats(*, progress=None) -> int:
 
 @transaction.atomic
 def stats_rebuild(*, progress=None) -> tuple[int, int]:
-    """Recompute all derived statistics from the reports; returns (reports, region rows)."""
+    """Recompute all derived statistics from the reports, clearing the pending refreshes; returns (reports, region rows)."""
     _lock()
+    # The pending rows committed before this point (by id: rows may commit out of id order): the
+    # rebuild reads their changes.
+    pending = list(StatisticsRefresh.objects.values_list("pk", flat=True))
     n = rebuild_report_stats(progress=progress)
-    return n, rebuild_region_stats()
+    rows = rebuild_region_stats()
+    public_pages_changed()
+    for start in range(0, len(pending), 500):
+        StatisticsRefresh.objects.filter(pk__in=pending[start : start + 500]).delete()
+    return n, rows

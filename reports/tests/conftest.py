@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reports import format as fmt
 from reports.models import Publisher, Region, RegionYearStat, Report, Section, TableCell
-from reports.services.statistics import stats_refresh_report
+from reports.services.statistics import stats_refresh_pending, stats_refresh_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 
@@ -80,6 +80,8 @@ def make_report(db):
         from reports.services.reports import report_refresh_derived
 
         report_refresh_derived(report=report)
+        # What the statistics task does once a write commits (tests never commit).
+        stats_refresh_pending()
         return report
 
     return make

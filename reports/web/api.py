@@ -25,6 +25,7 @@ from reports.web.downloads import base_url, download_urls
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000  # deepest report a page number reaches; deeper, the cursor
 
 
 def _json(data, status: int = 200) -> JsonResponse:
@@ -54,36 +55,68 @@ def report_json(page, request) -> dict:
 
 @require_safe
 def report_list(request):
-    """Published reports matching the list page's filters, a page at a time."""
+    """Published reports matching the list page's filters, a page at a time.
+
+    Two ways to page: ``page`` numbers (newest publication first, with the total; at most
+    MAX_OFFSET reports deep, as an offset costs the rows it skips), or ``cursor`` (the order the
+    reports were added, newest first; every page costs the same however deep, and a report
+    published meanwhile does not shift the pages — the way to harvest everything).
+    """
     try:
         qs = reports_matching(request.GET)
-        page_number = _positive_int(request.GET, "page", 1)
         page_size = _positive_int(request.GET, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+        if "cursor" in request.GET:
+            return _cursor_page(request, qs, page_size)
+        page_number = _positive_int(request.GET, "page", 1)
     except ParameterError as e:
         return _error(e.parameter, e.message)
+    if (page_number - 1) * page_size >= MAX_OFFSET:
+        return _error("page", f"page 过深:按页码最多翻到第 {MAX_OFFSET} 条,更深请用 cursor 参数(见接口说明)。")
     paginator = Paginator(qs, page_size)
     if page_number > max(paginator.num_pages, 1):
         return _error("page", f"page 超出范围:共 {paginator.num_pages} 页。")
     page = paginator.page(page_number)
-
-    def link(number):
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
+    reports = list(page.object_list)
     return _json(
         {
             "count": paginator.count,
             "page": page.number,
             "page_size": page_size,
             "num_pages": paginator.num_pages,
-            "next": link(page.next_page_number()) if page.has_next() else None,
-            "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [
-                report_json(p, request) for p in report_pages(list(page.object_list), base_url=base_url(request))
-            ],
+            "next": _link(request, page=page.next_page_number()) if page.has_next() else None,
+            "previous": _link(request, page=page.previous_page_number()) if page.has_previous() else None,
+            "results": [report_json(p, request) for p in report_pages(reports, base_url=base_url(request))],
         }
     )
+
+
+def _cursor_page(request, qs, page_size: int):
+    """The page after ``cursor`` (empty: the first page), by id descending: the primary key's index
+    gives each page in the same time whatever its depth."""
+    raw = request.GET.get("cursor", "").strip()
+    if raw:
+        if not (raw.isascii() and raw.isdigit()):
+            raise ParameterError("cursor", "cursor 无效:请使用上一页返回的 next 地址。")
+        qs = qs.filter(pk__lt=int(raw))
+    reports = list(qs.order_by("-pk")[: page_size + 1])
+    more = len(reports) > page_size
+    reports = reports[:page_size]
+    return _json(
+        {
+            "page_size": page_size,
+            "next": _link(request, cursor=str(reports[-1].pk)) if more else None,
+            "results": [report_json(p, request) for p in report_pages(reports, base_url=base_url(request))],
+        }
+    )
+
+
+def _link(request, **changes) -> str:
+    params = request.GET.copy()
+    for name in ("page", "cursor"):
+        params.pop(name, None)
+    for name, value in changes.items():
+        params[name] = value
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 @require_safe
@@ -196,6 +229,7 @@ def api_docs(request):
             "formats": FORMATS,
             "bulk_formats": BULK_FORMATS,
             "max_page_size": MAX_PAGE_SIZE,
+            "max_offset": f"{MAX_OFFSET:,}",
             "page_size": PAGE_SIZE,
             "example_error": _example_error(),
         },

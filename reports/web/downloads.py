@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from csp.constants import HEADER
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -80,13 +82,20 @@ def report_download(request, pk: int, ext: str):
 @require_safe
 def report_print(request, pk: int):
     """The print HTML the PDF is rendered from (A4, official-document layout)."""
-    from reports.exporters.pdf import render_print_html
+    from reports.exporters.pdf import render_print
 
     page = _page_or_404(request, pk)
     if isinstance(page, HttpResponse):
         return page  # withdrawn: 410
-    # Like every download, the print page stays in the script it was published in.
-    return keep_script(HttpResponse(render_print_html(page)))
+    html, style_source = render_print(page)
+    # Like every download, the print page stays in the script it was published in (its style's
+    # hash holds only for the text as rendered).
+    response = keep_script(HttpResponse(html))
+    # The site's policy allows no inline style; this page's one <style> is allowed by its hash. Set
+    # as the header itself (CSPMiddleware leaves a header that is there), not as django-csp's
+    # per-response attribute, so that it stays with the page in any cache that keeps headers.
+    response[HEADER] = build_policy(update={"style-src": [style_source]})
+    return response
 
 
 def _bulk_filename(params) -> str:
@@ -106,7 +115,8 @@ def _bulk_filename(params) -> str:
 
 @require_safe
 def reports_export(request, ext: str):
-    """All published reports matching the list's filters, streamed as CSV, JSON Lines or XLSX."""
+    """All published reports matching the list's filters, streamed as CSV, JSON Lines or XLSX (up to
+    ``GOVOPEN_EXPORT_MAX_REPORTS``; more are sent to the whole-site files)."""
     if ext not in bulk.BULK_FORMATS:
         raise Http404("不支持的导出格式")
     try:
@@ -115,6 +125,13 @@ def reports_export(request, ext: str):
         return JsonResponse(
             {"error": e.message, "parameter": e.parameter}, status=400, json_dumps_params={"ensure_ascii": False}
         )
+    matching = qs.count()
+    if matching > settings.GOVOPEN_EXPORT_MAX_REPORTS:
+        # More than a request should stream: the whole-site files (made in the background) instead,
+        # never a file cut short.
+        response = HttpResponse(status=303)
+        response["Location"] = reverse("reports:opendata") + f"?too_many={matching}"
+        return response
     content_type = bulk.BULK_FORMATS[ext][0]
     if ext in ("csv", "jsonl"):
         lines = bulk.csv_stream(qs) if ext == "csv" else bulk.jsonl_stream(qs, base_url=base_url(request))

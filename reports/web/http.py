@@ -11,9 +11,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+CACHE_ALIAS = "default"
 
 
 def _public(request) -> bool:
@@ -43,3 +50,72 @@ class PublicCacheControlMiddleware:
             patch_cache_control(response, public=True, max_age=settings.GOVOPEN_PUBLIC_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PublicPageCacheMiddleware:
+    """Whole public pages from Django's cache, for anonymous visitors (``GOVOPEN_PAGE_CACHE_SECONDS``).
+
+    What is cached: a GET's 200 answer with an HTML or JSON body of at most ``MAX_BYTES``, no cookie
+    set, not an attachment, not streamed, for a request without a session cookie (a signed-in editor
+    may see drafts) outside the admin, the originals and the display switches. The key holds the
+    public generation (reports/services/page_cache.py: changed whenever anything public changes),
+    today's date (the compliance pages count days), the display modes (简/繁, large text, contrast)
+    and the full path with its query. HEAD is answered from the GET entry.
+
+    It sits inside the compression, ETag and Cache-Control middleware, so a page from the cache
+    gets the same headers, 304 and gzip as a fresh one; and outside the 繁體 conversion, so the
+    cache holds the converted page.
+    """
+
+    MAX_BYTES = 1 << 20
+    SKIP_PREFIXES = ("/admin/", "/media/", "/display/", "/healthz", "/static/")
+    CACHED_TYPES = ("text/html", "application/json", "application/xml", "application/rss+xml", "application/atom+xml")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _key(self, request) -> str | None:
+        if request.method not in ("GET", "HEAD") or not settings.GOVOPEN_PAGE_CACHE_SECONDS:
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path.startswith(self.SKIP_PREFIXES):
+            return None
+        from reports.services.page_cache import public_generation
+        from reports.web.display import display_of
+
+        display = display_of(request)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        day = timezone.localdate().isoformat()
+        return f"page:{public_generation()}:{day}:{display.script}.{display.text}.{display.contrast}:{path}"
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        cached = caches[CACHE_ALIAS].get(key)
+        if cached is not None:
+            status, headers, body = cached
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._cacheable(response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "x-page-cache")]
+            caches[CACHE_ALIAS].set(
+                key, (response.status_code, headers, response.content), settings.GOVOPEN_PAGE_CACHE_SECONDS
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def _cacheable(self, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Content-Disposition")
+            and response.get("Content-Type", "").split(";")[0].strip() in self.CACHED_TYPES
+            and len(response.content) <= self.MAX_BYTES
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )

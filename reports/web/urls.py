@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from reports.web import api, display, feeds, sitemaps
+from reports.web import api, display, feeds, opendata, sitemaps
 from reports.web import downloads as views_downloads
 from reports.web import pages as views
 from reports.web import statistics as views_statistics
@@ -24,6 +24,8 @@ urlpatterns = [
     path("reports/<int:pk>/download.<str:ext>", views_downloads.report_download, name="download"),
     path("reports/<int:pk>/print/", views_downloads.report_print, name="print"),
     path("reports/export.<str:ext>", views_downloads.reports_export, name="export"),
+    path("opendata/", opendata.opendata_page, name="opendata"),
+    path("opendata/reports.<str:ext>", opendata.opendata_file, name="opendata_file"),
     path("api/", api.api_docs, name="api_docs"),
     path("api/reports/", api.report_list, name="api_reports"),
     path("api/regions/", api.region_list, name="api_regions"),

@@ -135,17 +135,19 @@ def test_plain_output_names_each_file(capsys):
     assert line.startswith(str(seed("004"))) and "/reports/" in line
 
 
-def test_imported_and_published_reports_reach_the_statistics(client):
+def test_imported_and_published_reports_reach_the_statistics(client, django_capture_on_commit_callbacks):
     """Publishing through the import keeps the statistics current; withdrawing and deleting take it out."""
     from reports.services.reports import report_withdraw
 
-    ok, (result,) = run_import(str(seed("004")), "--publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        ok, (result,) = run_import(str(seed("004")), "--publish")
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
     assert year["reports"] == 1
     assert year["values"]["applications.received.total"]["sum"] == 290
     assert year["values"]["proactive.fees.amount"]["sum"] == "6858.05"
     report = Report.objects.get(pk=result["id"])
-    report_withdraw(report=report, reason="数据有误")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_withdraw(report=report, reason="数据有误")
     (year,) = client.get("/api/statistics/?region=520000&year_from=2023&year_to=2023").json()["years"]
     assert year["reports"] == 0
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from reports.models import Report
+from reports.services import downloads
 from reports.services.reports import report_set_sections, report_set_values
 from reports.tests.conftest import balanced_values, csv_rows, download, long_values, pdf_text
 
@@ -112,3 +113,52 @@ def test_a_request_that_cannot_wait_gets_503_with_retry_after(client, make_repor
         response = client.get(f"/reports/{report.pk}/download.csv")
     assert response.status_code == 503 and response["Retry-After"] == "10"
     assert client.get(f"/reports/{report.pk}/download.csv").status_code == 200
+
+
+# --- Made in the background when a report is published ---
+
+SITE = "https://www.example.gov.cn"
+
+
+def test_publishing_makes_the_files_before_anyone_asks(
+    client, make_report, settings, django_capture_on_commit_callbacks
+):
+    """Once publishing commits, the PDF, Word and Excel files are made; the first reader gets the stored file."""
+    from reports.services.reports import report_publish
+
+    settings.GOVOPEN_SITE_URL = SITE
+    report = make_report(values=balanced_values(), status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_publish(report=report)
+    _, files = default_storage.listdir(f"downloads/{report.pk}")
+    assert sorted(name.rsplit(".", 1)[1] for name in files) == ["docx", "pdf", "xlsx"]
+    response, body = download(client, report, "pdf")
+    assert response["ETag"].strip('"').rsplit("-", 1)[0] + ".pdf" in files
+    assert "清镇市" in pdf_text(body)
+    assert default_storage.listdir(f"downloads/{report.pk}")[1] == files  # served, not made again
+    assert downloads.downloads_prerender(report_id=report.pk) == []  # nothing left to make
+
+
+def test_a_failing_format_is_logged_and_the_others_are_still_made(make_report, settings, monkeypatch, caplog):
+    settings.GOVOPEN_SITE_URL = SITE
+    report = make_report(values=balanced_values())
+    real = downloads._render
+
+    def broken(ext):
+        if ext == "pdf":
+            raise RuntimeError("no fonts")
+        return real(ext)
+
+    monkeypatch.setattr(downloads, "_render", broken)
+    assert downloads.downloads_prerender_task.enqueue(report.pk).return_value == ["docx", "xlsx"]
+    assert "pre-rendering pdf of report" in caplog.text and "no fonts" in caplog.text
+
+
+def test_nothing_is_made_for_drafts_or_without_the_site_address(make_report, settings):
+    """A file made for another address than readers use would never be served (its fingerprint differs)."""
+    report = make_report(values=balanced_values())
+    assert downloads.downloads_prerender(report_id=report.pk) == []
+    settings.GOVOPEN_SITE_URL = SITE
+    draft = make_report(publisher="清镇市教育局", values=balanced_values(), status="draft")
+    assert downloads.downloads_prerender(report_id=draft.pk) == []
+    assert not default_storage.exists(f"downloads/{draft.pk}")

@@ -90,3 +90,23 @@ def test_deleting_a_report_removes_its_original(make_report, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         reports_delete(reports=[report])
     assert not default_storage.exists(name)
+
+
+def test_the_print_page_allows_its_own_style_by_hash(client, full_report):
+    """The print page keeps its style inline (WeasyPrint fetches nothing) and its policy allows that one
+    <style> by its hash, the same on every request (no nonce: the page is cached and revalidated)."""
+    import base64
+    import hashlib
+    import re
+
+    response = client.get(f"/reports/{full_report.pk}/print/")
+    html = response.content.decode()
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    header = response["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in header.split(";") if " " in part.strip())
+    assert policy["style-src"] == f"'self' 'sha256-{digest}'" and "unsafe-inline" not in header
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"  # otherwise the site's
+    assert html.count("<style") == 1 and "style=" not in html
+    assert "#table-applications > colgroup > col:nth-child(1) { width:" in style
+    assert client.get(f"/reports/{full_report.pk}/print/")["Content-Security-Policy"] == header
