@@ -14,7 +14,7 @@ What it does:
 1. Generates published annual reports across the real region tree (the 3,212 regions the migration
    loads) for 2019–2025: about 14,600 publishers (a government and departments per county,
    prefecture and province), one report per publisher and year with a few missing; realistic
-   tables (about 200 cells each: 20 million TableCell rows, written with COPY), some cells left
+   tables (about 200 cells each, one ReportNumbers JSON document per report, written with COPY), some cells left
    blank instead of 0, about 4 % of tables breaking a consistency rule, six sections of text with
    about 6 % copied from the publisher's previous report, some parts missing, some reports late.
 2. Runs ``stats_rebuild()`` (what ``manage.py rebuild_statistics`` does) and times it, and times one
@@ -52,18 +52,19 @@ How the design scales to 1,000,000 reports (10 × this benchmark)
   constant time, whatever the total. Refreshes are serialised by a PostgreSQL advisory lock; at
   hundreds of edits a second the country row becomes the contention point and refreshes should
   move to a queue that coalesces them per region and year.
-* ``rebuild_statistics`` is linear in cells (a GROUP BY over TableCell per year, fingerprints in
-  Python): ~45 min at 200M cells; it is only needed after a change of the region tree or of the
-  measures, and the years could be rebuilt in parallel.
-* TableCell itself (200M rows) is only read per report (unique index on report, table, row,
-  column) and per region-year during a refresh; partitioning it by report year would keep those
-  reads and the yearly rebuild local.
+* ``rebuild_statistics`` is linear in reports (each report's numbers summed in Python per year,
+  fingerprints in Python); it is only needed after a change of the region tree or of the measures,
+  and the years could be rebuilt in parallel. (Measured above with one TableCell row per number;
+  the numbers are now one ReportNumbers document per report: bench/bench_storage.py.)
+* ReportNumbers (1M rows of ~2 KB) is only read by primary key: per report, and per region-year
+  during a refresh through ReportStat's region and year.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import subprocess
@@ -266,7 +267,8 @@ def generate(target: int, *, provinces: list[str] | None = None, seed: int = 5) 
     from django.db import connection
 
     from reports import format as fmt
-    from reports.models import Publisher, Region, Report, Section, TableCell
+    from reports.models import Publisher, Region, Report, ReportNumbers, Section
+    from reports.models.cells import numbers_encode
 
     rnd = random.Random(seed)
     regions = list(Region.objects.order_by("code").values_list("code", "name", "level"))
@@ -338,14 +340,14 @@ def generate(target: int, *, provinces: list[str] | None = None, seed: int = 5) 
             texts[pid] = sections
             for pos, (number, heading, body) in enumerate(sections):
                 section_rows.append((rid, pos, number, heading, body, now, now))
-            for (t, r, c), v in values.items():
-                cell_rows.append((rid, t, r, c, v, now, now))
-        if len(cell_rows) > 2_000_000 or year == YEARS[-1]:
-            _write(connection, Report, report_rows, Section, section_rows, TableCell, cell_rows)
+            if values:
+                cell_rows.append((rid, numbers_encode(values), now, now))
+        if len(cell_rows) > 10_000 or year == YEARS[-1]:
+            _write(connection, Report, report_rows, Section, section_rows, ReportNumbers, cell_rows)
             report_rows, section_rows, cell_rows = [], [], []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("reports_report", "reports_publisher", "reports_section", "reports_tablecell"):
+            for table in ("reports_report", "reports_publisher", "reports_section"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
             cursor.execute("ANALYZE")
     return {"publishers": len(publishers), "reports": rid}
@@ -379,34 +381,45 @@ _REPORT_COLS = (
     "updated_at",
 )
 _section_id = [0]
-_cell_id = [0]
 
 
-def _write(connection, Report, reports, Section, sections, TableCell, cells) -> None:
+def _write(connection, Report, reports, Section, sections, ReportNumbers, numbers) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor
+            # Report columns added since this COPY was written (import_warnings …) are NOT NULL, and
+            # Django keeps their defaults in Python only: give them the model's default for the load.
+            added = [
+                f
+                for f in Report._meta.concrete_fields
+                if f.column not in _REPORT_COLS and not f.null and f.get_default() is not None
+            ]
+            for f in added:
+                default = f.get_db_prep_save(f.get_default(), connection)
+                cursor.execute(f'ALTER TABLE reports_report ALTER COLUMN "{f.column}" SET DEFAULT %s', [default])
             with raw.copy(f"COPY reports_report ({', '.join(_REPORT_COLS)}) FROM STDIN") as copy:
                 for row in reports:
                     copy.write_row(row)
+            for f in added:
+                cursor.execute(f'ALTER TABLE reports_report ALTER COLUMN "{f.column}" DROP DEFAULT')
             with raw.copy(
                 "COPY reports_section (report_id, position, number, heading, body, created_at, updated_at) FROM STDIN"
             ) as copy:
                 for row in sections:
                     copy.write_row(row)
             with raw.copy(
-                'COPY reports_tablecell (report_id, "table", "row", "column", value, created_at, updated_at) FROM STDIN'
+                'COPY reports_reportnumbers (report_id, "values", created_at, updated_at) FROM STDIN'
             ) as copy:
-                for row in cells:
-                    copy.write_row(row)
+                for rid, doc, created, updated in numbers:
+                    copy.write_row((rid, json.dumps(doc, ensure_ascii=False), created, updated))
         return
     Report.objects.bulk_create([Report(**dict(zip(_REPORT_COLS, r, strict=True))) for r in reports], batch_size=2000)
     Section.objects.bulk_create(
         [Section(report_id=r, position=p, number=n, heading=h, body=b) for r, p, n, h, b, _, _ in sections],
         batch_size=2000,
     )
-    TableCell.objects.bulk_create(
-        [TableCell(report_id=r, table=t, row=ro, column=c, value=v) for r, t, ro, c, v, _, _ in cells], batch_size=5000
+    ReportNumbers.objects.bulk_create(
+        [ReportNumbers(report_id=r, values=doc) for r, doc, _, _ in numbers], batch_size=2000
     )
 
 

@@ -20,7 +20,7 @@ from reports.admin.resources import ReportResource, TableCellResource
 from reports.admin.spreadsheet_forms import SpreadsheetExportForm
 from reports.models import FreeTable, Publisher, Region, Report, Section
 from reports.selectors.access import publishers_visible_to, regions_visible_to, reports_visible_to
-from reports.selectors.editors import provinces_with_reports
+from reports.selectors.editors import provinces_with_reports, stored_cells
 from reports.selectors.versions import report_versions, snapshot_diff, version_get
 from reports.services import workflow
 from reports.services.reports import report_confirm_cells, report_save, reports_delete
@@ -49,7 +49,7 @@ class ReportAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         values = {}
         if self.instance.pk:
-            values = self.instance.cells.values_dict()
+            values = stored_cells([self.instance.pk]).get(self.instance.pk, {})
         self.stored_values = values
         for table, row, column in ALL_CELL_CODES:
             self.fields[cell_field_name(table, row, column)] = forms.DecimalField(

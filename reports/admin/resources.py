@@ -5,7 +5,9 @@ Two sheets an editor can export, edit and import back without loss:
 * :class:`ReportResource` — one row per report: its metadata (标题, 年度, 发布机构, 地区 …).
 * :class:`TableCellResource` — the long form of FORMAT.md, one row per number:
   ``report_id, year, region_code, table, row, column, value``. ``year`` and ``region_code`` say
-  which report a row belongs to for people; on import they must agree with the report.
+  which report a row belongs to for people; on import they must agree with the report. The rows
+  are generated from each report's stored numbers (one JSON document per report, ReportNumbers)
+  and read back into them: a row is a :class:`~reports.selectors.editors.LongFormCell`.
 
 Every row is checked before anything is written, and an error names the row's bad value
 (unknown code, not a number, report not found). Numbers are written through
@@ -20,12 +22,18 @@ from collections import defaultdict
 
 from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
+from import_export import fields, instance_loaders, resources, widgets
 
 from reports import format as fmt
-from reports.models import Report, ReportStatus, TableCell
+from reports.models import Report, ReportStatus
 from reports.selectors.access import region_in_scope
-from reports.selectors.editors import cells_for_export, reports_by_id, reports_for_spreadsheet
+from reports.selectors.editors import (
+    LongFormCell,
+    cells_for_export,
+    reports_by_id,
+    reports_for_spreadsheet,
+    stored_cells,
+)
 from reports.selectors.regions import region_find
 from reports.services.audit import log_actions
 from reports.services.reports import (
@@ -96,8 +104,8 @@ class CellValueWidget(widgets.Widget):
         return fmt.format_value(value, kind)
 
 
-class TableCellResource(resources.ModelResource):
-    """The long form: one row per number of the standard tables."""
+class TableCellResource(resources.Resource):
+    """The long form: one row per number of the standard tables (a row is a LongFormCell, not a model)."""
 
     report_id = fields.Field(attribute="report_id", column_name="report_id", widget=widgets.IntegerWidget())
     year = fields.Field(column_name="year", readonly=True)
@@ -108,7 +116,7 @@ class TableCellResource(resources.ModelResource):
     value = fields.Field(attribute="value", column_name="value", widget=CellValueWidget())
 
     class Meta:
-        model = TableCell
+        instance_loader_class = instance_loaders.BaseInstanceLoader  # get_instance reads self._stored
         name = "表格数值(长表:report_id, year, region_code, table, row, column, value)"
         fields = ("report_id", "year", "region_code", "table", "row", "column", "value")
         import_id_fields = ("report_id", "table", "row", "column")
@@ -122,6 +130,11 @@ class TableCellResource(resources.ModelResource):
         self._reports: dict[int, Report] = {}
         self._refused: set[int] = set()
         self._pending: dict[int, dict] = defaultdict(dict)
+        self._stored: dict[int, dict] = {}
+
+    @classmethod
+    def get_display_name(cls):
+        return cls._meta.name  # what the admin's import and export forms list (ModelResource has it)
 
     # --- export ------------------------------------------------------------------------------
 
@@ -132,11 +145,9 @@ class TableCellResource(resources.ModelResource):
         return cell.report.region_id
 
     def export(self, queryset=None, **kwargs):
-        """From the report list the admin hands over reports: export their cells."""
-        if queryset is None or queryset.model is Report:
+        """From the report list the admin hands over reports (all when none): export their numbers."""
+        if queryset is None or getattr(queryset, "model", None) is Report:
             queryset = cells_for_export(queryset)
-        else:
-            queryset = queryset.select_related("report")
         cells = sorted(
             queryset,
             key=lambda c: (c.report_id, _ORDER.get((c.table, c.row, c.column), len(_ORDER))),
@@ -159,7 +170,23 @@ class TableCellResource(resources.ModelResource):
             # Only the drafts of the account's scope take numbers from a sheet: a published report
             # changes through a reviewed revision, never in place.
             self._refused = {pk for pk, r in self._reports.items() if not user.has_perm("reports.change_report", r)}
+        self._stored = stored_cells(self._reports)
         self._pending.clear()
+
+    def init_instance(self, row=None):
+        return LongFormCell()
+
+    def get_instance(self, instance_loader, row):
+        """The stored number of the row's report and cell (None when that cell is not stored: a new row)."""
+        try:
+            report_id = int(float(str(row.get("report_id") or "").strip()))
+        except ValueError:
+            return None
+        code = tuple(str(row.get(k) or "").strip() for k in ("table", "row", "column"))
+        stored = self._stored.get(report_id, {})
+        if code not in stored:
+            return None
+        return LongFormCell(report_id, *code, stored[code])
 
     def before_import_row(self, row, **kwargs):
         """Check a row against its report's edition; the error names the bad value."""

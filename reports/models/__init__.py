@@ -1,6 +1,6 @@
 from reports.models.access import ROLE_GROUPS, AccountScope, Role
 from reports.models.audit import AuditAction, AuditEvent
-from reports.models.cells import FreeTable, TableCell
+from reports.models.cells import FreeTable, ReportNumbers
 from reports.models.publisher import Publisher
 from reports.models.region import Region
 from reports.models.report import Correction, Report, ReportKind, ReportStatus, ReportVersion, Section
@@ -22,11 +22,11 @@ __all__ = [
     "RegionYearStat",
     "Report",
     "ReportKind",
+    "ReportNumbers",
     "ReportSearch",
     "ReportStat",
     "ReportStatus",
     "Section",
     "SiteCounter",
     "StatisticsRefresh",
-    "TableCell",
 ]

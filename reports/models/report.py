@@ -42,9 +42,10 @@ class ReportQuerySet(models.QuerySet):
 
     def with_has_cells(self):
         """Annotated with ``has_cells``: whether the report holds any table number."""
-        from reports.models.cells import TableCell
+        from reports.models.cells import ReportNumbers
 
-        return self.annotate(has_cells=models.Exists(TableCell.objects.filter(report=models.OuterRef("pk"))))
+        # The writer keeps no row for a report without numbers (services.reports.values_store).
+        return self.annotate(has_cells=models.Exists(ReportNumbers.objects.filter(report=models.OuterRef("pk"))))
 
     def newest_first(self):
         """Latest publication first; undated reports last."""

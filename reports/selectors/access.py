@@ -205,7 +205,7 @@ def register() -> None:
     for name, predicate in REPORT_RULES.items():
         rules.set_perm(f"reports.{name}", predicate)
     # The parts of a report follow the report.
-    for model in ("section", "freetable", "tablecell"):
+    for model in ("section", "freetable", "reportnumbers"):
         rules.set_perm(f"reports.view_{model}", REPORT_RULES["view_report"])
         for action in ("add", "change", "delete"):
             rules.set_perm(f"reports.{action}_{model}", REPORT_RULES["change_report"])
@@ -219,7 +219,7 @@ def register() -> None:
     rules.set_perm("reports.view_reportversion", is_staff_role)
     rules.set_perm("reports", is_staff_role)
     # Accounts, groups, scopes, lockouts, second factors, anything else: 管理员 only.
-    handled = {"section", "freetable", "tablecell", "publisher", "region", "report", "auditevent", "reportversion"}
+    handled = {"section", "freetable", "reportnumbers", "publisher", "region", "report", "auditevent", "reportversion"}
     for model in apps.get_models():
         label, name = model._meta.app_label, model._meta.model_name
         if label == "reports" and name in handled:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
-from reports.models import Publisher, Region, Report, TableCell
+from reports.models import Publisher, Region, Report, ReportNumbers
 from reports.regions.codes import province_of
 
 
@@ -14,10 +17,38 @@ def provinces_with_reports() -> QuerySet:
     return Region.objects.filter(code__in=codes).order_by("code")
 
 
-def cells_for_export(reports: QuerySet | None = None) -> QuerySet:
-    """The table cells of ``reports`` (all when None), with their report, for the spreadsheet export."""
-    qs = TableCell.objects.all() if reports is None else TableCell.objects.filter(report__in=reports.values("pk"))
-    return qs.select_related("report")
+@dataclass
+class LongFormCell:
+    """One number of the long form (FORMAT.md): a report's cell ``table.row.column`` and its value."""
+
+    report_id: int | None = None
+    table: str = ""
+    row: str = ""
+    column: str = ""
+    value: Decimal | None = None
+    report: Report | None = None
+
+
+def cells_for_export(reports: QuerySet | None = None) -> list[LongFormCell]:
+    """The numbers of ``reports`` (all when None) in the long form, each with its report, for the
+    spreadsheet export: generated from each report's stored numbers, one query for them."""
+    numbers = (
+        ReportNumbers.objects.all()
+        if reports is None
+        else ReportNumbers.objects.filter(report__in=reports.values("pk"))
+    )
+    values = numbers.values_by_report()
+    by_id = Report.objects.in_bulk(list(values))
+    return [
+        LongFormCell(report_id, t, r, c, v, by_id[report_id])
+        for report_id, cells in values.items()
+        for (t, r, c), v in cells.items()
+    ]
+
+
+def stored_cells(report_ids) -> dict[int, dict]:
+    """{report id: {(table, row, column): value}} of the reports' stored numbers (drafts included)."""
+    return ReportNumbers.objects.filter(report_id__in=list(report_ids)).values_by_report()
 
 
 def reports_by_id(ids) -> dict[int, Report]:

@@ -14,7 +14,17 @@ from typing import Iterable, Iterator
 from django.db.models import QuerySet
 
 from reports import format as fmt
-from reports.models import FreeTable, Region, RegionYearStat, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.models import (
+    FreeTable,
+    Region,
+    RegionYearStat,
+    Report,
+    ReportKind,
+    ReportNumbers,
+    ReportStatus,
+    Section,
+)
+from reports.models.cells import numbers_decode
 
 PUBLIC_LIST_RELATED = ("publisher", "region")
 
@@ -158,7 +168,7 @@ def report_pages(reports: list[Report], *, base_url: str = "") -> list[ReportPag
     free_tables: dict[int, list[FreeTable]] = defaultdict(list)
     for t in FreeTable.objects.filter(report_id__in=ids).order_by("report_id", "position", "id"):
         free_tables[t.report_id].append(t)
-    values = TableCell.objects.filter(report_id__in=ids).values_by_report()
+    values = ReportNumbers.objects.filter(report_id__in=ids).values_by_report()
     return [ReportPage(r, sections[r.pk], free_tables[r.pk], values.get(r.pk, {}), base_url=base_url) for r in reports]
 
 
@@ -192,7 +202,7 @@ def previous_year_values(*, publisher_id: int, year: int) -> tuple[str, dict] | 
     )
     if previous is None:
         return None
-    return previous[1], TableCell.objects.filter(report_id=previous[0]).values_dict()
+    return previous[1], ReportNumbers.objects.filter(report_id=previous[0]).values_dict()
 
 
 def report_example_id() -> int | None:
@@ -221,10 +231,9 @@ def _cells_of(ids: list[int]) -> dict[int, list[tuple]]:
     each of 500 reports would otherwise hold 300,000 copies of the same few code strings."""
     codes: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     cells: dict[int, list[tuple]] = defaultdict(list)
-    rows = TableCell.objects.filter(report_id__in=ids).values_list("report_id", "table", "row", "column", "value")
-    for report_id, table, row, column, value in rows.iterator(chunk_size=10_000):
-        code = (table, row, column)
-        cells[report_id].append((codes.setdefault(code, code), value))
+    rows = ReportNumbers.objects.filter(report_id__in=ids).order_by("report_id").values_list("report_id", "values")
+    for report_id, doc in rows.iterator(chunk_size=100):
+        cells[report_id] = [(codes.setdefault(code, code), value) for code, value in numbers_decode(doc).items()]
     return cells
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from reports import format as fmt
-from reports.models import Report, ReportKind, ReportStatus, ReportVersion
+from reports.models import Report, ReportKind, ReportNumbers, ReportStatus, ReportVersion
 
 # Metadata a version keeps, with the label a person reads.
 META_FIELDS = (
@@ -45,7 +45,7 @@ def report_snapshot(report: Report, *, values=None, sections=None, free_tables=N
     if free_tables is None:
         free_tables = report.free_tables.all()
     if values is None:
-        values = report.cells.values_dict()
+        values = ReportNumbers.objects.filter(report_id=report.pk).values_dict()
     meta = {}
     for name in META_FIELDS:
         value = getattr(report, f"{name}_id" if name in ("publisher", "region") else name)

@@ -21,13 +21,13 @@ from reports.selectors.regions import region_get
 from reports.selectors.versions import report_snapshot
 from reports.services.audit import audit
 from reports.services.reports import (
-    cells_create,
     publisher_get_or_create,
     report_checks,
     report_dates_validate,
     report_publish,
     report_values_validate,
     search_text,
+    values_store,
 )
 from reports.services.search import search_index_report
 from reports.services.statistics import stats_refresh_later
@@ -158,7 +158,7 @@ def _import_write(report: Report, parsed: ParsedReport, *, publish: bool, replac
         for i, t in enumerate(parsed.free_tables)
     )
     if parsed.values:
-        cells_create(report, parsed.values)
+        values_store(report, parsed.values)
     if publish:
         try:
             # An archived document's 发布日期 is not today: leave it unknown rather than invent it.

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from reports import format as fmt
 from reports.format import Values
-from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportStatus, Section, TableCell
+from reports.models import AuditAction, Publisher, Region, Report, ReportKind, ReportNumbers, ReportStatus, Section
+from reports.models.cells import numbers_encode
 from reports.selectors.versions import latest_version, normalise_text, report_snapshot, snapshot_diff
 from reports.services.audit import audit
 from reports.services.downloads import downloads_prerender_later
@@ -71,7 +72,7 @@ def report_refresh_derived(*, report: Report, sections=None, values: Values | No
     if sections is None:
         sections = list(report.sections.all())
     if values is None:
-        values = report.cells.values_dict()
+        values = ReportNumbers.objects.filter(report_id=report.pk).values_dict()
     checks = fmt.check(report.edition, values)
     report.search_text = search_text(report, sections)
     report.checks_failed = sum(1 for c in checks if not c.ok) if report.kind == ReportKind.ANNUAL_REPORT else 0
@@ -115,8 +116,7 @@ def _children_sync(report: Report, related, items: list) -> list:
 
 def _values_replace(report: Report, values: Values) -> None:
     report_values_validate(edition=report.edition, values=values)
-    report.cells.all().delete()
-    cells_create(report, values)
+    values_store(report, values)
 
 
 @transaction.atomic
@@ -142,8 +142,7 @@ def report_save(*, report: Report, sections=None, free_tables=None, values: Valu
     if free_tables is not None:
         free_tables = _children_sync(report, report.free_tables, free_tables)
     if values is not None:
-        report.cells.all().delete()
-        cells_create(report, values)
+        values_store(report, values)
     checks = report_refresh_derived(report=report, sections=sections, values=values)
     _record_change(report, before, values=values, sections=sections, free_tables=free_tables)
     return checks
@@ -195,7 +194,7 @@ def report_set_values(*, report: Report, values: Values) -> list[fmt.CheckResult
 @transaction.atomic
 def report_update_values(*, report: Report, values: Values) -> list[fmt.CheckResult]:
     """Change some standard-table numbers of a report (None blanks a cell), keep the rest; rechecks."""
-    current = report.cells.values_dict()
+    current = ReportNumbers.objects.filter(report_id=report.pk).values_dict()
     current.update(values)
     return report_set_values(report=report, values=current)
 
@@ -209,33 +208,18 @@ def report_set_sections(*, report: Report, sections) -> None:
     _record_change(report, before, sections=sections)
 
 
-def cells_create(report: Report, values: Values) -> None:
-    """Write the filled cells of a report that has none (a blank cell is stored as no row at all)."""
-    # A blank cell is stored as no row at all: absence reads back as None, never as 0.
-    cells = [(t, r, c, v) for (t, r, c), v in values.items() if v is not None]
-    if not cells:
+def values_store(report: Report, values: Values) -> None:
+    """Make ``values`` the numbers of a saved report: one upsert of its one row (none when all are blank)."""
+    doc = numbers_encode(values)  # a blank cell is left out: absence reads back as None, never as 0
+    if not doc:
+        ReportNumbers.objects.filter(report_id=report.pk).delete()
         return
-    connection = connections[router.db_for_write(TableCell)]
-    if connection.vendor != "postgresql":
-        TableCell.objects.bulk_create(
-            TableCell(report=report, table=t, row=r, column=c, value=v) for t, r, c, v in cells
-        )
-        return
-    # On PostgreSQL one INSERT … SELECT FROM UNNEST of seven arrays: building 200 model instances
-    # per report was the costliest part of a bulk import (bench/bench_import.py). Same rows as
-    # bulk_create would write.
-    meta = TableCell._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(f).column) for f in ("report", "table", "row", "column", "value"))
-    stamps = ", ".join(quote(meta.get_field(f).column) for f in ("created_at", "updated_at"))
-    now = timezone.now()
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}, {stamps}) "  # noqa: S608 - names from the model
-        "SELECT u.*, %s, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::numeric[]) AS u"
+    ReportNumbers.objects.bulk_create(
+        [ReportNumbers(report_id=report.pk, values=doc)],
+        update_conflicts=True,
+        unique_fields=["report"],
+        update_fields=["values", "updated_at"],
     )
-    report_ids, tables, rows, cols, numbers = zip(*((report.pk, t, r, c, v) for t, r, c, v in cells), strict=True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, list(report_ids), list(tables), list(rows), list(cols), list(numbers)])
 
 
 def _check_publishable(report: Report) -> None:

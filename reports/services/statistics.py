@@ -31,7 +31,7 @@ from django_tasks import task
 from reports import format as fmt
 from reports import similarity
 from reports.format.measures import MEASURE_CODES, MEASURES
-from reports.models import RegionYearStat, Report, ReportStat, Section, StatisticsRefresh, TableCell
+from reports.models import RegionYearStat, Report, ReportNumbers, ReportStat, Section, StatisticsRefresh
 from reports.regions.codes import COUNTRY_CODE
 from reports.regions.tree import RegionTree
 from reports.selectors.regions import region_tree
@@ -178,14 +178,13 @@ def stats_refresh_report(report_id: int) -> None:
     if report is None:
         ReportStat.objects.filter(pk=report_id).delete()
     else:
-        cells = list(TableCell.objects.filter(report_id=report_id).values_list("table", "row", "column", "value"))
-        values = {(t, r, c): v for t, r, c, v in cells}
+        values = ReportNumbers.objects.filter(report_id=report_id).values_dict()
         sections = list(
             Section.objects.filter(report_id=report_id)
             .order_by("position", "id")
             .values_list("number", "heading", "body")
         )
-        stat = build_report_stat(report, values, {t for t, _, _, _ in cells}, sections)
+        stat = build_report_stat(report, values, {t for t, _, _ in values}, sections)
         if old:
             stat.created_at = old[2]
         stat.save()
@@ -259,13 +258,10 @@ def _build_stats(ids: list[int], chunk: int = 2000) -> list[ReportStat]:
             "pk", "publisher_id", "region_id", "year", "edition", "checks_failed", "published_on"
         )
         values: dict[int, dict] = defaultdict(dict)
-        for rid, t, r, c, v in TableCell.objects.filter(
-            report_id__in=part, table__in=app_tables, column__in=columns
-        ).values_list("report_id", "table", "row", "column", "value"):
-            values[rid][(t, r, c)] = v
         tables: dict[int, set] = defaultdict(set)
-        for rid, t in TableCell.objects.filter(report_id__in=part).values_list("report_id", "table").distinct():
-            tables[rid].add(t)
+        for rid, cells in ReportNumbers.objects.filter(report_id__in=part).values_by_report().items():
+            values[rid] = {code: v for code, v in cells.items() if code[0] in app_tables and code[2] in columns}
+            tables[rid] = {t for t, _, _ in cells}
         sections: dict[int, list] = defaultdict(list)
         for rid, number, heading, body in (
             Section.objects.filter(report_id__in=part)

@@ -20,7 +20,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reports.models import AuditAction, Correction, FreeTable, Report, ReportStatus, ReportVersion, Section
+from reports.models import (
+    AuditAction,
+    Correction,
+    FreeTable,
+    Report,
+    ReportNumbers,
+    ReportStatus,
+    ReportVersion,
+    Section,
+)
 from reports.selectors.versions import report_snapshot, snapshot_diff, snapshot_values
 from reports.services.audit import audit
 from reports.services.reports import _check_publishable, report_publish, report_save
@@ -111,7 +120,7 @@ def _content_of(report: Report) -> dict:
             FreeTable(caption=t.caption, header_rows=t.header_rows, rows=t.rows, position=t.position)
             for t in report.free_tables.all()
         ],
-        "values": report.cells.values_dict(),
+        "values": ReportNumbers.objects.filter(report_id=report.pk).values_dict(),
     }
 
 

@@ -15,7 +15,7 @@ from typing import Iterable
 from django.db.models import Count, Q, Sum
 
 from reports.format.measures import MEASURES
-from reports.models import ReportStat, TableCell
+from reports.models import ReportNumbers, ReportStat
 
 Number = int | Decimal
 
@@ -139,7 +139,7 @@ def aggregate_reports(stat_filter: Q, keys: tuple[str, ...], *, with_figures: bo
     """Aggregate the counted reports matching ``stat_filter`` (on ReportStat), grouped by ``keys``.
 
     Counts and measures come from ReportStat in one GROUP BY; the code figures from the reports'
-    table cells in another, so the cost follows the number of matching reports.
+    numbers (one row each), summed in Python, so the cost follows the number of matching reports.
     """
     out: dict[tuple, Agg] = {}
     rows = ReportStat.objects.filter(stat_filter).values(*keys, "edition").annotate(**measure_aggregates()).order_by()
@@ -153,20 +153,36 @@ def aggregate_reports(stat_filter: Q, keys: tuple[str, ...], *, with_figures: bo
                 _merge(agg.measures, m.key, [int(row[f"s_{m.key}"]), row[f"n_{m.key}"], row[f"f_{m.key}"]])
     if not with_figures or not out:
         return out
-    prefixed = {k: f"report__stat__{k}" for k in (*keys, "edition")}
-    cells = (
-        TableCell.objects.filter(_prefix_q(stat_filter, "report__stat__"))
-        .values(*prefixed.values(), "table", "row", "column")
-        .annotate(s=Sum("value"), n=Count("value"), nf=Count("value", filter=Q(report__stat__checks_failed__gt=0)))
+    # The code figures: every matching report's numbers, summed here (exact: Decimal, then int when
+    # whole). The numbers are one JSON document per report, read in chunks as the rows stream.
+    sums: dict[tuple, dict[tuple[str, str, str], list]] = {}
+    numbers = (
+        ReportNumbers.objects.filter(_prefix_q(stat_filter, "report__stat__"))
+        .values_list(*(f"report__stat__{k}" for k in (*keys, "edition", "checks_failed")), "values")
         .order_by()
     )
-    for row in cells.iterator(chunk_size=20000):
-        agg = out.get(tuple(row[prefixed[k]] for k in keys))
-        if agg is None or not row["n"]:
+    for *key, edition, checks_failed, doc in numbers.iterator(chunk_size=2000):
+        key = tuple(key)
+        if key not in out:
             continue
-        code = f"{row['table']}.{row['row']}.{row['column']}"
-        target = agg.figures.setdefault(row[prefixed["edition"]], {})
-        _merge(target, code, [_number(row["s"]), row["n"], row["nf"]])
+        target = sums.setdefault((key, edition), {})
+        failing = 1 if checks_failed else 0
+        for table, rows in doc.items():
+            for row, columns in rows.items():
+                for column, text in columns.items():
+                    if text is None:
+                        continue
+                    fig = target.get((table, row, column))
+                    if fig is None:
+                        target[(table, row, column)] = [Decimal(text), 1, failing]
+                    else:
+                        fig[0] += Decimal(text)
+                        fig[1] += 1
+                        fig[2] += failing
+    for (key, edition), figures in sums.items():
+        target = out[key].figures.setdefault(edition, {})
+        for code, (total, n, nf) in figures.items():
+            _merge(target, ".".join(code), [_number(total), n, nf])
     return out
 
 

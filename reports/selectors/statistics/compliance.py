@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reports import format as fmt
 from reports import similarity
-from reports.models import Publisher, Region, ReportStat, TableCell
+from reports.models import Publisher, Region, ReportNumbers, ReportStat
 from reports.regions.codes import COUNTRY_CODE, code_prefix
 from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import Figure
@@ -261,7 +261,7 @@ def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
     failing = year_stats.filter(checks_failed__gt=0).order_by("region_code", "report_id")
     total = failing.count()
     stats = list(failing[:limit] if limit else failing)
-    values = TableCell.objects.filter(report_id__in=[st.report_id for st in stats]).values_by_report()
+    values = ReportNumbers.objects.filter(report_id__in=[st.report_id for st in stats]).values_by_report()
     rows = []
     for st in stats:
         tables = fmt.tables_for(st.edition)

@@ -11,7 +11,7 @@ from django.test import Client
 from reports.models import AuditAction, AuditEvent, Report, ReportStatus
 from reports.services.accounts import account_create
 from reports.tests.admin.test_reports import change_form_data
-from reports.tests.conftest import balanced_values
+from reports.tests.conftest import balanced_values, stored_values
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def accounts(django_user_model):
         "admin": account_create(username="chief", role="admin", password=PASSWORD),
     }
     view_only = django_user_model.objects.create_user("viewer", password=PASSWORD, is_staff=True)
-    view_only.user_permissions.add(*Permission.objects.filter(codename__in=["view_report", "change_tablecell"]))
+    view_only.user_permissions.add(*Permission.objects.filter(codename__in=["view_report", "change_reportnumbers"]))
     users["view_only"] = view_only
     clients = {"anonymous": Client()}
     for role, user in users.items():
@@ -85,7 +85,7 @@ def test_only_editors_in_scope_and_admins_change_a_draft(accounts, make_report, 
     clients[role].post(f"/admin/reports/report/{report.pk}/change/", data)
     report.refresh_from_db()
     assert (report.title == "改过的标题") is may_change
-    assert (report.cells.values_dict()[("applications", "received", "natural_person")] == 11) is may_change
+    assert (stored_values(report)[("applications", "received", "natural_person")] == 11) is may_change
 
 
 def test_a_published_report_is_changed_by_nobody_in_place(accounts, make_report):
@@ -210,14 +210,14 @@ def test_a_revision_stays_out_of_sight_until_approved_then_shows_a_correction(ac
     data["change_reason"] = "自然人申请数填写有误"
     clients["editor_in"].post(f"/admin/reports/report/{revision.pk}/change/", data)
     # The published version is unchanged while the revision waits.
-    assert live.cells.values_dict()[("applications", "received", "natural_person")] == 10
+    assert stored_values(live)[("applications", "received", "natural_person")] == 10
     assert "更正记录" not in client.get(live.get_absolute_url()).content.decode()
     clients["editor_in"].post(f"/admin/reports/report/{revision.pk}/workflow/submit/")
     clients["reviewer"].post(f"/admin/reports/report/{revision.pk}/workflow/approve/")
     assert not Report.objects.filter(pk=revision.pk).exists()
     live.refresh_from_db()
     assert live.status == ReportStatus.PUBLISHED
-    assert live.cells.values_dict()[("applications", "received", "natural_person")] == 11
+    assert stored_values(live)[("applications", "received", "natural_person")] == 11
     html = client.get(live.get_absolute_url()).content.decode()
     assert "更正记录" in html and "自然人申请数填写有误" in html
     assert "一、本年新收政府信息公开申请数量 / 自然人" in html and ">10<" in html and ">11<" in html
@@ -241,7 +241,7 @@ def test_the_spreadsheet_import_refuses_reports_outside_scope_and_not_drafts(acc
         dataset = Dataset(headers=["report_id", "year", "region_code", "table", "row", "column", "value"])
         dataset.append([report.pk, report.year, "520181", "applications", "received", "natural_person", "77"])
         result = TableCellResource().import_data(dataset, dry_run=False, user=user)
-        changed = report.cells.values_dict().get(("applications", "received", "natural_person")) == 77
+        changed = stored_values(report).get(("applications", "received", "natural_person")) == 77
         assert (not result.has_validation_errors()) is allowed and changed is allowed, (user, report.status)
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.admin.resources import ReportResource, TableCellResource
 from reports.models import Report
-from reports.tests.conftest import balanced_values
+from reports.tests.conftest import balanced_values, stored_values
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ HEADERS = ["report_id", "year", "region_code", "table", "row", "column", "value"
 
 
 def cells_of(report):
-    return {(c.table, c.row, c.column): c.value for c in report.cells.all()}
+    return stored_values(report)
 
 
 def export_cells(*reports) -> tablib.Dataset:

@@ -14,7 +14,7 @@ from reports import format as fmt
 from reports.importers import UnreadableDocument
 from reports.importers.dispatch import iter_documents, parse_document
 from reports.importers.opendata import iter_json_lines, parse_open_data
-from reports.models import Publisher, Report, TableCell
+from reports.models import Publisher, Report, ReportNumbers
 from reports.services.reports import reports_delete
 from reports.tests.conftest import PARTS, balanced_values
 
@@ -136,8 +136,9 @@ def export_objects(path) -> list[dict]:
 def published_cells() -> dict:
     """Every stored number of the published reports, by publisher, kind, year and code."""
     return {
-        (c.report.publisher.name, c.report.kind, c.report.year, c.table, c.row, c.column): c.value
-        for c in TableCell.objects.filter(report__status="published").select_related("report__publisher")
+        (n.report.publisher.name, n.report.kind, n.report.year, *code): value
+        for n in ReportNumbers.objects.filter(report__status="published").select_related("report__publisher")
+        for code, value in n.values_dict().items()
     }
 
 

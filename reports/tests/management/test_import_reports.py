@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.importers.text import PUBLISHED_ON_UNKNOWN
-from reports.models import Report, TableCell
-from reports.tests.conftest import SEEDS, seed
+from reports.models import Report, ReportNumbers
+from reports.tests.conftest import SEEDS, seed, stored_values
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def run_import(*args):
 
 
 def values_of(report):
-    return {f"{c.table}.{c.row}.{c.column}": c.value for c in report.cells.all()}
+    return {".".join(code): value for code, value in stored_values(report).items()}
 
 
 def test_all_five_seeds_import_with_their_metadata():
@@ -75,7 +75,7 @@ def test_reports_without_tables_import_and_say_so():
     assert ok
     for result in results:
         assert any("未找到表三" in w for w in result["warnings"])
-        assert not TableCell.objects.filter(report_id=result["id"]).exists()
+        assert not ReportNumbers.objects.filter(report_id=result["id"]).exists()
 
 
 def test_options_override_what_the_text_says():

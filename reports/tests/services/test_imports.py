@@ -24,7 +24,7 @@ def test_an_import_that_fails_after_storing_its_file_leaves_nothing_behind(monke
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(imports, "cells_create", broken)
+    monkeypatch.setattr(imports, "values_store", broken)
     with pytest.raises(RuntimeError):
         report_import_document(parsed=parsed, original_name="004.txt", original_bytes=data)
     assert Report.objects.count() == 0 and _originals() == []

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reports.services.reports import report_publish, report_save, report_set_values, report_update_values
-from reports.tests.conftest import balanced_values
+from reports.tests.conftest import balanced_values, stored_values
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,11 @@ def report(make_report):
 )
 def test_a_negative_count_is_refused_naming_the_cell_and_nothing_changes(report, write):
     """−1 in a count is refused by every service that writes numbers; the message names table, row and column."""
-    before = report.cells.values_dict()
+    before = stored_values(report)
     with pytest.raises(ValidationError) as error:
         write(report, {**before, NEGATIVE: Decimal(-1)})
     assert error.value.messages == [NEGATIVE_MESSAGE]
-    assert report.cells.values_dict() == before
+    assert stored_values(report) == before
 
 
 def test_every_impossible_number_is_named_at_once(report):
@@ -62,7 +62,7 @@ def test_the_yearly_change_of_2019_may_be_negative(make_report):
     """本年增/减 is the one column that may be below zero."""
     report = make_report(year=2020, values={("proactive", "licensing", "items_last_year"): Decimal(5)})
     report_update_values(report=report, values={("proactive", "licensing", "items_change"): Decimal(-2)})
-    assert report.cells.values_dict()[("proactive", "licensing", "items_change")] == Decimal(-2)
+    assert stored_values(report)[("proactive", "licensing", "items_change")] == Decimal(-2)
 
 
 def test_a_publication_date_before_the_written_date_is_refused(report):

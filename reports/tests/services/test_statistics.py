@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from reports.models import RegionYearStat, Report, ReportStat, ReportStatus, StatisticsRefresh, TableCell
+from reports.models import RegionYearStat, Report, ReportStat, ReportStatus, StatisticsRefresh
 from reports.regions.codes import COUNTRY_CODE
 from reports.services.statistics import (
     stats_rebuild,
@@ -13,7 +13,7 @@ from reports.services.statistics import (
     stats_refresh_pending_task,
     stats_refresh_report,
 )
-from reports.tests.conftest import received_sum
+from reports.tests.conftest import received_sum, store_values
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_hook_follows_withdraw_move_and_delete(fixture_reports):
 
 def test_hook_follows_changed_values(fixture_reports):
     chikan = fixture_reports["chikan"]
-    TableCell.objects.filter(report=chikan, row="received", column="total").update(value=7)
+    store_values(chikan, {("applications", "received", "total"): 7})
     stats_refresh_report(chikan.pk)
     assert received_sum("440000", 2022) == 12 + 7 + 20
 
@@ -114,7 +114,7 @@ def test_pending_rows_left_by_a_crash_are_done_by_the_next_run_and_a_second_run_
     xiashan, chikan = fixture_reports["xiashan"].pk, fixture_reports["chikan"].pk
     expected = _all_rows()
     Report.objects.filter(pk=xiashan).update(status=ReportStatus.WITHDRAWN)
-    TableCell.objects.filter(report_id=chikan, row="received", column="total").update(value=7)
+    store_values(chikan, {("applications", "received", "total"): 7})
     StatisticsRefresh.objects.bulk_create(StatisticsRefresh(report_id=pk) for pk in (xiashan, chikan, chikan))
     stats_refresh_pending_task.enqueue()
     assert not StatisticsRefresh.objects.exists()
