@@ -36,6 +36,7 @@ bench: setup
 	@echo "  $(PY) bench/bench_import.py        # documents per second, peak memory"
 	@echo "  $(PY) bench/bench_downloads.py     # PDF first/cached, 100k-report CSV export"
 	@echo "  $(PY) bench/bench_statistics.py    # statistics/compliance pages over 100k reports"
+	@echo "  $(PY) bench/bench_storage.py       # database bytes per report by table (--reports 10000)"
 	@echo "  $(PY) bench/bench_search.py        # search p50/p95 over 100k reports, beside raw SQL"
 	@echo "  $(PY) bench/bench_pages.py         # gunicorn page speed, mixed load, bytes/report (100k; --reports 10000)"
 	@echo "  $(PY) bench/bench_opencc.py        # OpenCC C++ vs pure Python on a report page"

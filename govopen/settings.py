@@ -1,12 +1,14 @@
 """govopen settings: everything comes from the environment (see .env.example)."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from govopen.cache_url import CacheUrlError, cache_from_url
+from govopen.storage import storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -151,6 +153,30 @@ GOVOPEN_AUDIT_RETENTION_DAYS = int(os.environ.get("GOVOPEN_AUDIT_RETENTION_DAYS"
 # The client address is the first X-Forwarded-For hop only behind a proxy that sets it.
 GOVOPEN_TRUSTED_PROXY = env_bool("GOVOPEN_TRUSTED_PROXY", False)
 
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit: requests per window, "60/m" ("s", "m", "h", "d"; "100/5m"); empty for none."""
+    value = os.environ.get(name, default).strip()
+    if value and not re.fullmatch(r"[0-9]+/([1-9][0-9]*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name}: a rate is like 60/m (per s, m, h or d), or empty for no limit.")
+    return value
+
+
+# Rate limits per client address (reports/web/limits.py, django-ratelimit): over one, 429 with
+# Retry-After. Counted in the default cache (CACHE_URL): per process with locmem://, shared by every
+# server with redis://. django-ratelimit is used as a library, not an installed app: its system check
+# refuses locmem://, the documented default for one server.
+GOVOPEN_RATE_LIMITS = {
+    "search": env_rate("GOVOPEN_RATE_LIMIT_SEARCH", "60/m"),
+    "downloads": env_rate("GOVOPEN_RATE_LIMIT_DOWNLOADS", "60/m"),
+    "exports": env_rate("GOVOPEN_RATE_LIMIT_EXPORTS", "10/m"),
+    "api": env_rate("GOVOPEN_RATE_LIMIT_API", "120/m"),
+}
+# A count the cache failed to keep lets the request through rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
+# /healthz says "warning" (still 200) when a background job has waited this long for a worker.
+GOVOPEN_HEALTH_TASK_WAIT_SECONDS = int(os.environ.get("GOVOPEN_HEALTH_TASK_WAIT_SECONDS", "900"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -167,8 +193,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Originals, downloads and pending imports: a local folder (DJANGO_MEDIA_ROOT), or S3-compatible
+# object storage every app server shares when GOVOPEN_S3_BUCKET is set (govopen/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -196,8 +224,6 @@ GOVOPEN_EXPORT_MAX_REPORTS = int(os.environ.get("GOVOPEN_EXPORT_MAX_REPORTS", "2
 GOVOPEN_MAX_UPLOAD_BYTES = int(os.environ.get("GOVOPEN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVOPEN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Where uploaded documents wait between the admin import preview and its confirmation.
-GOVOPEN_IMPORT_DIR = os.environ.get("GOVOPEN_IMPORT_DIR", "")
 GOVOPEN_SITE_NAME = os.environ.get("GOVOPEN_SITE_NAME", "政府信息公开")
 # django-import-export: a cell that starts like a formula (=, +, -, @) is written as text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

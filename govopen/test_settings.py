@@ -24,3 +24,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests roll back instead of committing, so the page cache's on-commit invalidation never runs:
 # it is off here, and reports/tests/web/test_page_cache.py turns it on with commits captured.
 GOVOPEN_PAGE_CACHE_SECONDS = 0
+# Every test client is 127.0.0.1 and the counts would carry from test to test in the shared cache: the
+# rate limits are off here, and reports/tests/web/test_limits.py turns them on.
+RATELIMIT_ENABLE = False

@@ -124,7 +124,6 @@ def run(tmp: Path, shots: Path | None) -> int:
         "DJANGO_SECRET_KEY": "csp-check-" + "x" * 40,
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "GOVOPEN_IMPORT_DIR": str(tmp / "imports"),
         # Plain HTTP on loopback, as a proxy in front of the site would see it.
         "DJANGO_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",

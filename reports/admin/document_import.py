@@ -1,11 +1,12 @@
 """The editors' document import in the admin: upload → preview and correct → confirm.
 
-Nothing is written to the database before the editor confirms. The uploaded bytes wait in a
-folder of their own under a random token (kept in the editor's session, so one editor cannot
-open another's batch); the folder is removed once every document is done or on abandon, and
-forgotten batches are swept after a day. Each document is parsed again for every preview (parsing is
-fast and pure), with the editor's corrections (region, year, kind) as the importer's options, and
-imported on confirm through the same service as the command line, each document all or nothing.
+Nothing is written to the database before the editor confirms. The uploaded bytes wait in the
+file storage every app server shares, under a random token (kept in the editor's session, so one
+editor cannot open another's batch; reports/admin/import_batch.py); they are removed once every
+document is done or on abandon, and forgotten batches are swept after a day. Each document is
+parsed again for every preview (parsing is fast and pure), with the editor's corrections (region,
+year, kind) as the importer's options, and imported on confirm through the same service as the
+command line, each document all or nothing.
 
 A batch may hold a thousand documents: the preview shows them a page at a time (each page posts its
 own corrections, which the batch keeps), and confirming imports them in steps of a few seconds, each

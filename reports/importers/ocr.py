@@ -35,7 +35,9 @@ TIMEOUT_SECONDS = int(os.environ.get("GOVOPEN_OCR_TIMEOUT", "300"))
 MAX_RUNNING = int(os.environ.get("GOVOPEN_OCR_CONCURRENCY", "1"))
 ENGINE_MODULE = "reports.importers.ocr_engine"
 _PROJECT = Path(__file__).resolve().parents[2]
-CACHE_FILES = 50  # recognised scans kept (a few hundred KB each)
+# Recognised scans kept (a few hundred KB each) in this machine's temp folder, by the scan's SHA-256:
+# a cache of a pure function, so another app server that misses it only reads the scan again.
+CACHE_FILES = 50
 # Part of the cache key: a change to the engine or its settings reads every scan anew.
 CACHE_VERSION = f"v1-{DPI}-{MAX_SIDE}"
 _CELL_TOLERANCE = 8  # pixels: cell edges closer than this are one grid line

@@ -116,7 +116,8 @@ def _run(command: list[str], what: str, *, home: Path) -> None:
 @contextlib.contextmanager
 def machine_slot(name: str, max_running: int, timeout: float):
     """One of ``max_running`` machine-wide slots for a costly child program (lock files), waited
-    for up to ``timeout`` seconds."""
+    for up to ``timeout`` seconds. Per machine on purpose, with several app servers too: the slots
+    bound the CPU and memory of the machine the program runs on."""
     folder = Path(tempfile.gettempdir()) / f"govopen-{name}-slots"
     folder.mkdir(exist_ok=True)
     deadline = time.monotonic() + timeout

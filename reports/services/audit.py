@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,12 +38,21 @@ def _context() -> _Context:
 
 def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or the first X-Forwarded-For hop when the deployment says
-    a proxy sets it (``GOVOPEN_TRUSTED_PROXY``)."""
+    a proxy sets it (``GOVOPEN_TRUSTED_PROXY``); None when neither is an IP address. The one place
+    that names a client: the audit log and the rate limits (reports/web/limits.py) both ask it."""
     if getattr(settings, "GOVOPEN_TRUSTED_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        forwarded = _ip_address(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0])
         if forwarded:
-            return forwarded[:45]
-    return (request.META.get("REMOTE_ADDR") or None) and request.META["REMOTE_ADDR"][:45]
+            return forwarded
+    return _ip_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip_address(text: str) -> str | None:
+    """``text`` as an IP address in its normal form, or None (a header is whatever a client sent)."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 class AuditContextMiddleware:

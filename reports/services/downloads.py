@@ -1,6 +1,6 @@
 """Generated report files, made once per content and kept until the report changes.
 
-Design: a download is stored in the default storage (MEDIA_ROOT in production) as
+Design: a download is stored in the default storage (DJANGO_MEDIA_ROOT or the object storage) as
 ``downloads/<report id>/<fingerprint>.<ext>``. The fingerprint is a hash of everything the file is
 made from (:func:`fingerprint`: the open-data JSON with sections, numbers and rule results, the
 free tables, the source link and a hash of the exporters' code and print template).
@@ -11,8 +11,9 @@ free tables, the source link and a hash of the exporters' code and print templat
 - Why it is cheap: computing it needs the report as the page reads it (four queries) and a
   SHA-256 over some kilobytes, a few milliseconds; only a miss renders (a PDF takes about a second).
 - Why files and not Django's cache: PDFs are hundreds of kilobytes; files survive restarts, are
-  shared by all workers and take no cache memory. A new fingerprint replaces the report's older
-  files of the same format, so the directory holds one file per report and format.
+  shared by all workers and servers (one object storage) and take no cache memory. A new
+  fingerprint replaces the report's older files of the same format, so the directory holds one
+  file per report and format; ``prune_files`` removes what deleted or withdrawn reports left.
 - Why made in the background too: a PDF takes about a second, so when a report is published or
   corrected a task (:func:`downloads_prerender_task`) makes its PDF, Word and Excel files before
   anyone asks. A request that comes first renders it itself, as before (the lock keeps it to one
@@ -22,12 +23,9 @@ free tables, the source link and a hash of the exporters' code and print templat
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
-import tempfile
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +40,7 @@ from reports.exporters import common
 from reports.exporters.common import FORMATS
 from reports.exporters.opendata import render_json, report_open_data
 from reports.selectors.reports import ReportPage, report_page
+from reports.services.locks import cluster_lock
 from reports.services.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -125,26 +124,10 @@ RENDER_WAIT_SECONDS = float(getattr(settings, "GOVOPEN_RENDER_WAIT_SECONDS", 20)
 
 @contextlib.contextmanager
 def render_lock(name: str, wait: float | None = None):
-    """An exclusive lock on generating ``name`` across the machine's workers (a lock file, released
-    when its holder ends, even by a crash). Yields False when it could not be had within ``wait``."""
-    folder = Path(tempfile.gettempdir()) / "govopen-render-locks"
-    folder.mkdir(exist_ok=True)
-    path = folder / (hashlib.sha256(name.encode()).hexdigest()[:32] + ".lock")
-    deadline = time.monotonic() + (RENDER_WAIT_SECONDS if wait is None else wait)
-    with open(path, "w") as handle:  # noqa: PTH123 - a lock file
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.1)
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """An exclusive lock on generating ``name`` across every app server and worker
+    (reports/services/locks.py); yields False when it could not be had within ``wait`` seconds."""
+    with cluster_lock(f"render:{name}", wait=RENDER_WAIT_SECONDS if wait is None else wait) as held:
+        yield held
 
 
 @dataclass
@@ -195,7 +178,7 @@ def report_download(page: ReportPage, ext: str, *, fp: str | None = None) -> Dow
     name = storage_name(report.pk, fp, ext)
     generated = False
     if not default_storage.exists(name):
-        # One render of a file at a time on the machine: the others wait for it, then serve it.
+        # One render of a file at a time on all servers: the others wait for it, then serve it.
         with render_lock(name) as mine:
             if not mine:
                 raise RenderBusy(f"{name} is being generated")

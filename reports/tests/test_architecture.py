@@ -67,3 +67,13 @@ def test_the_check_finds_a_write(tmp_path):
     sample.write_text("report.save()\nRegion.objects.create(code='1')\nwb.save(out)  # not the ORM\n", encoding="utf-8")
     found = _offending([sample], ORM_WRITE)
     assert [line.split(": ", 1)[1] for line in found] == ["report.save()", "Region.objects.create(code='1')"]
+
+
+def test_files_go_through_the_storage_api():
+    """Originals, downloads and pending imports are read and written through ``default_storage``, which
+    may be object storage every server shares: no code names MEDIA_ROOT, and only the tidy-up of empty
+    local folders in services/files.py asks a storage for a path (object storage has none)."""
+    files = _sources(".", exclude=("tests", "migrations"))
+    assert _offending(files, re.compile(r"(?<!DJANGO_)MEDIA_ROOT")) == []
+    path_calls = _offending(files, re.compile(r"storage\.path\("))
+    assert [line.split(":", 1)[0] for line in path_calls] == ["services/files.py"]

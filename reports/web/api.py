@@ -1,7 +1,9 @@
 """The read-only JSON API (documented at /api/): reports in the open-data format and the region tree.
 
 Only published reports are served. An invalid parameter is answered with 400 and a JSON body that
-names it: ``{"error": "年度应为四位数字,如 2023。", "parameter": "year"}``.
+names it: ``{"error": "年度应为四位数字,如 2023。", "parameter": "year"}``; a client over the API's
+rate limit gets 429 with Retry-After in the same format (reports/web/limits.py). The same API is
+described for programs at /api/openapi.json (reports/web/openapi.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reports.selectors.filters import ParameterError, ReportFilter, reports_matc
 from reports.selectors.regions import region_children, region_find
 from reports.selectors.reports import report_example_id, report_page, report_pages, report_withdrawal
 from reports.web.downloads import base_url, download_urls
+from reports.web.limits import describe, rate_limited, rate_of
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -34,6 +37,14 @@ def _json(data, status: int = 200) -> JsonResponse:
 
 def _error(parameter: str | None, message: str, status: int = 400) -> JsonResponse:
     return _json({"error": message, "parameter": parameter}, status=status)
+
+
+def too_many_requests(request, message: str) -> JsonResponse:
+    """The API's answer over its rate limit (reports/web/limits.py adds Retry-After): its JSON error."""
+    return _error(None, message, status=429)
+
+
+api_limited = rate_limited("api", refuse=too_many_requests)
 
 
 def _positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
@@ -54,6 +65,7 @@ def report_json(page, request) -> dict:
 
 
 @require_safe
+@api_limited
 def report_list(request):
     """Published reports matching the list page's filters, a page at a time.
 
@@ -120,6 +132,7 @@ def _link(request, **changes) -> str:
 
 
 @require_safe
+@api_limited
 def report_detail(request, pk: int):
     """One published report in the open-data format, with "downloads"."""
     page = report_page(pk=pk, base_url=base_url(request))
@@ -149,6 +162,7 @@ def _region_json(region: Region, request) -> dict:
 
 
 @require_safe
+@api_limited
 def region_list(request):
     """Provinces, or the regions directly under ``parent``."""
     code = request.GET.get("parent", "").strip()
@@ -232,5 +246,6 @@ def api_docs(request):
             "max_offset": f"{MAX_OFFSET:,}",
             "page_size": PAGE_SIZE,
             "example_error": _example_error(),
+            "api_limit": describe(rate_of("api")) if rate_of("api") else None,
         },
     )

@@ -21,6 +21,7 @@ from reports.selectors.regions import region_find
 from reports.selectors.reports import report_page
 from reports.services import downloads
 from reports.web.display import keep_script
+from reports.web.limits import rate_limited
 from reports.web.pages import viewer, withdrawn_response
 
 
@@ -53,6 +54,7 @@ def _page_or_404(request, pk: int):
 
 
 @require_safe
+@rate_limited("downloads")
 def report_download(request, pk: int, ext: str):
     """A report in one download format; generated once per content (see reports/services/downloads.py)."""
     if ext not in FORMATS:
@@ -80,6 +82,7 @@ def report_download(request, pk: int, ext: str):
 
 
 @require_safe
+@rate_limited("downloads")
 def report_print(request, pk: int):
     """The print HTML the PDF is rendered from (A4, official-document layout)."""
     from reports.exporters.pdf import render_print
@@ -114,6 +117,7 @@ def _bulk_filename(params) -> str:
 
 
 @require_safe
+@rate_limited("exports")
 def reports_export(request, ext: str):
     """All published reports matching the list's filters, streamed as CSV, JSON Lines or XLSX (up to
     ``GOVOPEN_EXPORT_MAX_REPORTS``; more are sent to the whole-site files)."""

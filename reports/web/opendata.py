@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from reports.services.dumps import dumps_current
 from reports.web.downloads import content_disposition
+from reports.web.limits import rate_limited
 
 
 @require_safe
@@ -22,6 +23,7 @@ def opendata_page(request):
 
 
 @require_safe
+@rate_limited("exports")
 def opendata_file(request, ext: str):
     dumps = dumps_current()
     file = dumps.files.get(ext) if dumps else None

@@ -13,6 +13,7 @@ from reports.selectors.regions import region_children as children_of
 from reports.selectors.regions import region_choosers, region_find
 from reports.selectors.reports import annual_report_overview, report_list_public, report_page, report_withdrawal
 from reports.selectors.search import SORTS, search_query, search_results
+from reports.web.limits import rate_limited, searching
 
 # The four first-level entries of a 政府信息公开 column (国办公开办函〔2019〕61号).
 COLUMN_ENTRIES = (
@@ -53,6 +54,7 @@ def home(request):
 
 
 @require_safe
+@rate_limited("search", when=searching)
 def report_list(request):
     data = filter_params(request.GET)
     q = (data.get("q") or "").strip()

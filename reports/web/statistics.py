@@ -14,6 +14,8 @@ from reports.selectors.statistics.compare import compare_statistics
 from reports.selectors.statistics.scope import edition_note
 from reports.selectors.statistics.scope_tables import scope_tables
 from reports.web import statistics_params as params
+from reports.web.api import api_limited
+from reports.web.limits import rate_limited
 
 CHOOSER_PLACEHOLDERS = ("全国(全部省份)", "全部市(州)", "全部县(市、区)")
 
@@ -68,6 +70,7 @@ def _filename(prefix, code, *parts):
 
 
 @require_safe
+@rate_limited("exports")
 def statistics_download(request):
     available = selectors.available_years()
     try:
@@ -104,6 +107,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @require_safe
+@api_limited
 def statistics_api(request):
     """The sums of every table code per year for a region (JSON); 400 names a bad parameter."""
     available = selectors.available_years()
@@ -139,6 +143,7 @@ def compare_page(request):
 
 
 @require_safe
+@rate_limited("exports")
 def compare_download(request):
     available = selectors.available_years()
     try:
@@ -182,6 +187,7 @@ def compliance_page(request):
 
 
 @require_safe
+@rate_limited("exports")
 def compliance_download(request):
     try:
         region, year = params.compliance_params(request.GET, default_year=compliance.latest_due_year())

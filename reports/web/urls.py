@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from reports.web import api, display, feeds, opendata, sitemaps
+from reports.web import api, display, feeds, openapi, opendata, sitemaps
 from reports.web import downloads as views_downloads
 from reports.web import pages as views
 from reports.web import statistics as views_statistics
@@ -27,6 +27,7 @@ urlpatterns = [
     path("opendata/", opendata.opendata_page, name="opendata"),
     path("opendata/reports.<str:ext>", opendata.opendata_file, name="opendata_file"),
     path("api/", api.api_docs, name="api_docs"),
+    path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("api/reports/", api.report_list, name="api_reports"),
     path("api/regions/", api.region_list, name="api_regions"),
     path("feeds/reports.atom", feeds.LatestReportsFeed(), name="feed"),

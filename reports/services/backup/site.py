@@ -31,10 +31,12 @@ from reports.services.backup.manifest import (
 )
 from reports.services.downloads import DOWNLOAD_DIR
 from reports.services.dumps import DUMP_DIR
+from reports.services.files import IMPORT_UPLOAD_DIR
 
-# Top-level folders of the storage that are made again from the database, so never backed up: the
-# download cache and the whole-site open-data files (services/dumps.py).
-REBUILT_FOLDERS = (DOWNLOAD_DIR, DUMP_DIR)
+# Top-level folders of the storage that are never backed up: what is made again from the database
+# (the download cache, the whole-site open-data files of services/dumps.py) and the uploads waiting
+# a day at most for an import's confirmation (admin/import_batch.py).
+REBUILT_FOLDERS = (DOWNLOAD_DIR, DUMP_DIR, IMPORT_UPLOAD_DIR)
 
 
 def stored_files(storage=None) -> list[str]:

@@ -7,19 +7,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import Report
-from reports.tests.conftest import FIXTURES, make_zip, seed
+from reports.tests.conftest import FIXTURES, make_zip, seed, stored_values
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/reports/report/import-documents/"
 
 
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    """Uploaded batches wait in a folder of the test's own."""
-    settings.GOVOPEN_IMPORT_DIR = str(tmp_path / "imports")
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "imports"
+@pytest.fixture
+def waiting_uploads():
+    """The files of uploaded batches waiting in the storage (each test's own, in memory)."""
+    from reports.services.files import IMPORT_UPLOAD_DIR, storage_files
+
+    return lambda: storage_files(IMPORT_UPLOAD_DIR)
 
 
 def upload(client, *files):
@@ -45,7 +45,7 @@ def form_data(response, changes=None):
     return data
 
 
-def test_upload_preview_correct_confirm_makes_drafts(admin_client, import_dir):
+def test_upload_preview_correct_confirm_makes_drafts(admin_client, waiting_uploads):
     """Upload a web page and a Word file; the preview shows what was read; a correction is applied; confirm makes drafts."""
     preview_url = upload(admin_client, fixture("seed004_portal.html"), fixture("seed003_appendix.docx"))
     assert Report.objects.count() == 0  # nothing is written before confirming
@@ -88,11 +88,11 @@ def test_upload_preview_correct_confirm_makes_drafts(admin_client, import_dir):
     assert {page_report.status, word_report.status} == {"draft"}
     assert word_report.publisher.name == "云浮市云城区人民政府"
     assert page_report.index_no == "11520181009488766K/2024-00012"
-    values = {(c.table, c.row, c.column): c.value for c in page_report.cells.all()}
+    values = stored_values(page_report)
     assert values[("proactive", "licensing", "decisions")] == Decimal(39908)
     assert page_report.checks_failed == 0
     assert word_report.free_tables.get().caption == "附表:2013年云浮市政府信息公开情况统计表"
-    assert not any(import_dir.iterdir())  # the batch's folder is gone
+    assert waiting_uploads() == []  # the batch's files are gone
     assert admin_client.get(preview_url).status_code == 404
 
 
@@ -108,7 +108,7 @@ def test_a_document_already_present_must_be_replaced_or_skipped(admin_client, ma
     response = admin_client.post(preview_url, {**form_data(response, {0: {"action": "import"}}), "_confirm": "1"})
     assert response.status_code == 200
     assert "请选择替换或跳过" in response.content.decode()
-    assert Report.objects.count() == 1 and existing.cells.count() == 0
+    assert Report.objects.count() == 1 and len(stored_values(existing)) == 0
 
     response = admin_client.post(preview_url, {**form_data(response, {0: {"action": "skip"}}), "_confirm": "1"})
     assert response.status_code == 302
@@ -118,7 +118,7 @@ def test_a_document_already_present_must_be_replaced_or_skipped(admin_client, ma
     response = admin_client.get(preview_url)
     admin_client.post(preview_url, {**form_data(response, {0: {"action": "replace"}}), "_confirm": "1"})
     (report,) = Report.objects.all()
-    assert report.pk != existing.pk and report.cells.count() == 186 and report.status == "draft"
+    assert report.pk != existing.pk and len(stored_values(report)) == 186 and report.status == "draft"
 
 
 def test_a_zip_batch_goes_on_past_a_bad_file(admin_client):
@@ -137,7 +137,7 @@ def test_a_zip_batch_goes_on_past_a_bad_file(admin_client):
     assert "batch.zip/报告/empty.txt" in html and "文件为空" in html
     admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
     (report,) = Report.objects.all()
-    assert report.original_file.name.endswith(".txt") and report.cells.count() == 200
+    assert report.original_file.name.endswith(".txt") and len(stored_values(report)) == 200
 
 
 def test_an_ambiguous_region_is_asked_for_not_guessed(admin_client):
@@ -155,11 +155,12 @@ def test_an_ambiguous_region_is_asked_for_not_guessed(admin_client):
     assert Report.objects.get().region_id == "130105"
 
 
-def test_abandon_writes_nothing_and_removes_the_upload(admin_client, import_dir):
+def test_abandon_writes_nothing_and_removes_the_upload(admin_client, waiting_uploads):
     preview_url = upload(admin_client, fixture("report2019.html"))
+    assert waiting_uploads()  # the document and its manifest wait in the storage
     response = admin_client.post(preview_url, {"_abandon": "1"})
     assert response.status_code == 302
-    assert Report.objects.count() == 0 and not any(import_dir.iterdir())
+    assert Report.objects.count() == 0 and waiting_uploads() == []
 
 
 def test_another_editor_cannot_open_a_batch(admin_client, client, django_user_model):
@@ -203,7 +204,7 @@ def test_a_pdf_is_previewed_and_imported_like_any_document(admin_client):
     assert p.error == "" and p.source_label == "PDF" and p.region.code == "320800" and p.year == 2024
     admin_client.post(preview_url, {**form_data(response), "_confirm": "1"})
     report = Report.objects.get()
-    assert report.original_file.name.endswith(".pdf") and report.cells.count() == 200
+    assert report.original_file.name.endswith(".pdf") and len(stored_values(report)) == 200
 
 
 def test_the_preview_names_breaks_with_last_years_report(admin_client, make_report):
@@ -242,7 +243,7 @@ def test_a_scan_is_imported_with_its_cells_to_confirm_before_publishing(admin_cl
     url = f"/admin/reports/report/{report.pk}/change/"
     html = admin_client.get(url).content.decode()
     assert 'id="ocr-confirm"' in html and "unconfirmed" in html
-    cells = report.cells.values_dict()
+    cells = stored_values(report)
     corrected = ("applications", "received", "natural_person")
     data = change_form_data(report, {**cells, corrected: Decimal(5)})
     admin_client.post(url, data)
@@ -265,7 +266,7 @@ def small_report(n: int) -> bytes:
     return f"{name}2023年政府信息公开工作年度报告\n一、总体情况\n2023年,{name}认真落实《条例》。\n".encode()
 
 
-def test_a_batch_of_a_thousand_documents_is_previewed_by_page_and_imported_in_steps(admin_client, import_dir):
+def test_a_batch_of_a_thousand_documents_is_previewed_by_page_and_imported_in_steps(admin_client, waiting_uploads):
     """1,000 documents in one zip: each preview page shows 50 (its form stays far below Django's 1,000
     fields), corrections made on a page are kept, and confirming imports them in steps; the one
     document without a region waits for the editor, then imports too."""
@@ -307,7 +308,7 @@ def test_a_batch_of_a_thousand_documents_is_previewed_by_page_and_imported_in_st
     response = admin_client.post(preview_url, {**data, "page": "1", "_confirm": "1"})
     assert response.status_code == 302 and "status__exact=draft" in response["Location"]
     assert Report.objects.count() == 1000 and Report.objects.filter(region_id="130105").exists()
-    assert not any(import_dir.iterdir())
+    assert waiting_uploads() == []
 
 
 def test_a_second_click_does_not_import_a_document_twice(admin_client):
@@ -324,3 +325,22 @@ def test_a_second_click_does_not_import_a_document_twice(admin_client):
         assert "import-continue-form" in response.content.decode() and Report.objects.count() == 0
     response = admin_client.post(preview_url, {"_continue": "1"})
     assert response.status_code == 302 and Report.objects.count() == 1
+
+
+def test_a_manifest_cut_short_gives_way_to_the_one_before(admin_client, waiting_uploads):
+    """The batch lives in the storage every server shares: each manifest is a file of its own, and a
+    newer one that did not finish writing (its request died) leaves the last whole one in force."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.admin.import_batch import Batch
+
+    preview_url = upload(admin_client, ("a.txt", small_report(1)))
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    manifests = [name for name in waiting_uploads() if "/manifest/" in name]
+    assert len(manifests) == 1 and all(name.startswith(f"imports/{token}/") for name in waiting_uploads())
+    default_storage.save(f"imports/{token}/manifest/{'9' * 20}.json", ContentFile(b'{"documents": [{"na'))
+    response = admin_client.get(preview_url)
+    assert response.status_code == 200
+    batch = Batch.load(response.wsgi_request, token)
+    assert [d["name"] for d in batch.documents] == ["a.txt"]

@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from reports.models import Region, Report, ReportSearch, Section, TableCell
+from reports.models import Region, Report, ReportNumbers, ReportSearch, Section
 from reports.regions.central import CENTRAL_ROW
 from reports.regions.data import DATA_FILE, read_rows
 from reports.services import backup
@@ -53,7 +53,7 @@ def state() -> dict:
     return {
         "reports": sorted(Report.objects.values_list("pk", "title", "status", "year", "published_on", "original_file")),
         "sections": sorted(Section.objects.values_list("report_id", "position", "heading", "body")),
-        "cells": sorted(TableCell.objects.values_list("report_id", "table", "row", "column", "value")),
+        "numbers": sorted(ReportNumbers.objects.values_list("report_id", "values")),
         "search": sorted(ReportSearch.objects.values_list("report_id", "title")),
         "users": sorted(get_user_model().objects.values_list("username", "password", "is_superuser")),
         "files": {name: default_storage.open(name).read() for name in backup.stored_files()},
@@ -104,10 +104,10 @@ def test_the_manifest_counts_rows_and_hashes_files_but_not_those_made_again(site
     assert manifest["format"] == "govopen-backup" and manifest["version"] == 1
     assert manifest["database"]["vendor"] == connection.vendor
     counts = manifest["counts"]
-    assert (counts["reports.Report"], counts["auth.User"], counts["reports.TableCell"]) == (
+    assert (counts["reports.Report"], counts["auth.User"], counts["reports.ReportNumbers"]) == (
         2,
         1,
-        TableCell.objects.count(),
+        ReportNumbers.objects.count(),
     )
     assert counts["reports.Region"] == Region.objects.count() > 3000
     assert manifest["files"] == {
