@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whole public pages, finished (compressed, with their headers), from the cache (reports/web/http.py).
+    "reports.web.http.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Public pages: compressed, revalidated with ETags (304), cacheable for a minute (reports/web/http.py).
@@ -57,7 +59,6 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "reports.web.http.PublicCacheControlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "reports.web.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +110,7 @@ DATABASES = {
 # CACHE_URL picks the backend of the default cache (govopen/cache_url.py): locmem:// by default,
 # redis://… in production, shared by every app server (the page cache, rate limits).
 try:
-    _default_cache = cache_from_url(os.environ.get("CACHE_URL", "locmem://govopen-default"))
+    _default_cache = cache_from_url(os.environ.get("CACHE_URL", "locmem://govopen-default?max_entries=2000"))
 except CacheUrlError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 # "script": pages converted to Traditional characters, keyed by the content's hash; bounded, per process.

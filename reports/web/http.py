@@ -15,7 +15,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -55,21 +55,24 @@ class PublicCacheControlMiddleware:
 class PublicPageCacheMiddleware:
     """Whole public pages from Django's cache, for anonymous visitors (``GOVOPEN_PAGE_CACHE_SECONDS``).
 
-    What is cached: a GET's 200 answer with an HTML or JSON body of at most ``MAX_BYTES``, no cookie
-    set, not an attachment, not streamed, for a request without a session cookie (a signed-in editor
-    may see drafts) outside the admin, the originals and the display switches. The key holds the
-    public generation (reports/services/page_cache.py: changed whenever anything public changes),
-    today's date (the compliance pages count days), the display modes (简/繁, large text, contrast)
-    and the full path with its query. HEAD is answered from the GET entry.
+    What is cached: a GET's finished 200 answer — compressed or not, with its ETag, Cache-Control,
+    CSP and other headers — with an HTML, JSON or feed body of at most ``MAX_BYTES``, marked
+    ``public`` (PublicCacheControlMiddleware), no cookie set, not an attachment, not streamed, for a
+    request without a session cookie (a signed-in editor may see drafts) outside the admin, the
+    originals and the display switches. The key holds the public generation
+    (reports/services/page_cache.py: changed whenever anything public changes), today's date (the
+    compliance pages count days), the display modes (简/繁, large text, contrast), whether the
+    client takes gzip, and the full path with its query.
 
-    It sits inside the compression, ETag and Cache-Control middleware, so a page from the cache
-    gets the same headers, 304 and gzip as a fresh one; and outside the 繁體 conversion, so the
-    cache holds the converted page.
+    It sits outermost but for SecurityMiddleware (HTTPS redirect, HSTS), so a hit skips everything
+    else: no compression, no ETag hashing, no template. A hit answers ``If-None-Match`` with 304 and
+    HEAD with the headers alone.
     """
 
     MAX_BYTES = 1 << 20
     SKIP_PREFIXES = ("/admin/", "/media/", "/display/", "/healthz", "/static/")
     CACHED_TYPES = ("text/html", "application/json", "application/xml", "application/rss+xml", "application/atom+xml")
+    DROPPED_HEADERS = ("content-length", "x-page-cache", "set-cookie")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,9 +86,10 @@ class PublicPageCacheMiddleware:
         from reports.web.display import display_of
 
         display = display_of(request)
+        gzip = "gz" if "gzip" in request.headers.get("Accept-Encoding", "") else "id"
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         day = timezone.localdate().isoformat()
-        return f"page:{public_generation()}:{day}:{display.script}.{display.text}.{display.contrast}:{path}"
+        return f"page:{public_generation()}:{day}:{display.script}.{display.text}.{display.contrast}:{gzip}:{path}"
 
     def __call__(self, request):
         key = self._key(request)
@@ -93,22 +97,33 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         cached = caches[CACHE_ALIAS].get(key)
         if cached is not None:
-            status, headers, body = cached
-            response = HttpResponse(body, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+            return self._from_cache(request, *cached)
         response = self.get_response(request)
         if self._cacheable(response):
-            headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "x-page-cache")]
+            headers = [(k, v) for k, v in response.items() if k.lower() not in self.DROPPED_HEADERS]
             caches[CACHE_ALIAS].set(
                 key, (response.status_code, headers, response.content), settings.GOVOPEN_PAGE_CACHE_SECONDS
             )
             response["X-Page-Cache"] = "miss"
         return response
 
+    def _from_cache(self, request, status, headers, body):
+        etag = next((v for k, v in headers if k.lower() == "etag"), None)
+        if etag and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+            for name, value in headers:
+                if name.lower() in ("etag", "cache-control", "vary", "expires", "last-modified"):
+                    response[name] = value
+        else:
+            response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["Content-Length"] = str(len(body))
+        response["X-Page-Cache"] = "hit"
+        return response
+
     def _cacheable(self, response) -> bool:
+        cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
             and not response.streaming
@@ -116,6 +131,7 @@ class PublicPageCacheMiddleware:
             and not response.has_header("Content-Disposition")
             and response.get("Content-Type", "").split(";")[0].strip() in self.CACHED_TYPES
             and len(response.content) <= self.MAX_BYTES
-            and "private" not in response.get("Cache-Control", "")
-            and "no-store" not in response.get("Cache-Control", "")
+            and "public" in cache_control
+            and "private" not in cache_control
+            and "no-store" not in cache_control
         )

@@ -125,3 +125,17 @@ def test_a_statistics_refresh_retires_the_statistics_pages(client, make_report, 
         stats_refresh_report(report.pk)
     assert public_generation() == before + 1
     assert get(client, "/statistics/")[1] == "miss"
+
+
+def test_compressed_and_plain_answers_are_kept_apart(client, make_report):
+    import gzip
+
+    make_report(title="甲县2023年报告")
+    plain = get(client)[0]
+    zipped, state = get(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert state == "miss" and zipped["Content-Encoding"] == "gzip"
+    again, state = get(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert state == "hit" and again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == plain.content
+    assert int(again["Content-Length"]) == len(again.content)
+    assert "Content-Security-Policy" in again and "Content-Encoding" not in get(client)[0]
