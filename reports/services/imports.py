@@ -15,13 +15,13 @@ from django.db import transaction
 
 from reports import format as fmt
 from reports.importers import ParsedReport, UnreadableDocument
-from reports.models import AuditAction, FreeTable, Publisher, Report, ReportKind, ReportStatus, Section
+from reports.models import AuditAction, FreeTable, Publisher, Region, Report, ReportKind, ReportStatus, Section
 from reports.selectors.access import region_in_scope
 from reports.selectors.regions import region_get
 from reports.selectors.versions import report_snapshot
 from reports.services.audit import audit
 from reports.services.reports import (
-    publisher_get_or_create,
+    publisher_find_or_create,
     report_checks,
     report_dates_validate,
     report_publish,
@@ -34,6 +34,75 @@ from reports.services.statistics import stats_refresh_later
 from reports.services.versions import version_record
 
 
+class ImportLookups:
+    """Regions and publishers already read during one batch (``import_reports``), so that each is
+    queried once per run instead of once per document.
+
+    Small lookup dicts of rows, never document content; a publisher is remembered only once the
+    transaction that read or created it has committed (a rolled-back one may not exist). Bounded:
+    past ``limit`` entries the dict starts over.
+    """
+
+    # Past this many regions read one by one, the batch spans many places: read them all at once
+    # (a few thousand small rows, one query) rather than one query per document.
+    REGIONS_ONE_BY_ONE = 16
+
+    def __init__(self, limit: int = 10_000):
+        self.limit = limit
+        self._regions: dict[str, Region] = {}
+        self._regions_all = False
+        self._publishers: dict[tuple[str, str], Publisher] = {}
+
+    def region(self, code: str) -> Region:
+        """The region with ``code`` (region_get: a ValidationError for an unknown or malformed code)."""
+        region = self._regions.get(code)
+        if region is None and not self._regions_all and len(self._regions) >= self.REGIONS_ONE_BY_ONE:
+            self._load_regions()
+            region = self._regions.get(code)
+        if region is None:
+            region = region_get(code=code)
+            if len(self._regions) >= self.limit:
+                self._regions.clear()
+            self._regions[code] = region
+        return region
+
+    def _load_regions(self) -> None:
+        regions = {r.code: r for r in Region.objects.all()}
+        if len(regions) > self.limit:
+            return  # not a small table after all: keep reading them one by one
+        for region in regions.values():
+            if region.parent_id:
+                # Linked in memory, as region_get's select_related would: no query for an ancestor.
+                region.parent = regions[region.parent_id]
+        self._regions = regions
+        self._regions_all = True
+
+    def publisher(self, name: str, region: Region) -> tuple[Publisher, bool]:
+        """The publisher ``name`` in ``region`` and whether it was created just now (in this transaction)."""
+        key = (name.strip(), region.code)
+        publisher = self._publishers.get(key)
+        if publisher is not None:
+            return publisher, False
+        publisher, created = publisher_find_or_create(name=name, region=region)
+        transaction.on_commit(lambda: self._remember(key, publisher))
+        return publisher, created
+
+    def publisher_stored(self, name: str, region_code: str) -> Publisher | None:
+        """The stored publisher ``name`` in ``region_code``, or None (a miss is not remembered)."""
+        key = (name, region_code)
+        publisher = self._publishers.get(key)
+        if publisher is None:
+            publisher = Publisher.objects.filter(name=name, region_id=region_code).first()
+            if publisher is not None:
+                self._remember(key, publisher)
+        return publisher
+
+    def _remember(self, key: tuple[str, str], publisher: Publisher) -> None:
+        if len(self._publishers) >= self.limit:
+            self._publishers.clear()
+        self._publishers[key] = publisher
+
+
 def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -> Report | None:
     """The report already stored for the same publisher, year and kind, if any."""
     if year is None:
@@ -42,7 +111,16 @@ def report_find_existing(*, publisher: Publisher, year: int | None, kind: str) -
 
 
 @transaction.atomic
-def report_import(
+def report_import(*, parsed: ParsedReport, **options) -> tuple[Report, bool]:
+    """Write one parsed document as a report, all or nothing; returns (report, replaced).
+
+    Options given by the editor win over what the text says. A report of the same publisher,
+    year and kind is replaced only when ``replace`` is set; otherwise the import fails.
+    """
+    return _report_import(parsed=parsed, **options)
+
+
+def _report_import(
     *,
     parsed: ParsedReport,
     region_code: str | None = None,
@@ -54,17 +132,16 @@ def report_import(
     original_name: str = "",
     original_bytes: bytes | None = None,
     source_url: str = "",
+    lookups: ImportLookups | None = None,
 ) -> tuple[Report, bool]:
-    """Write one parsed document as a report, all or nothing; returns (report, replaced).
-
-    Options given by the editor win over what the text says. A report of the same publisher,
-    year and kind is replaced only when ``replace`` is set; otherwise the import fails.
-    """
+    # The caller holds the transaction (report_import, or report_import_document with its version
+    # and audit event in the same one).
+    lookups = lookups or ImportLookups()
     code = region_code or parsed.region_code
     if not code:
         raise UnreadableDocument("无法确定所属地区:文中未找到可识别的地名,请指定地区代码(--region)。")
     try:
-        region = region_get(code=code)
+        region = lookups.region(code.strip())
     except ValidationError as e:
         raise UnreadableDocument(e.messages[0]) from None
     name = publisher_name or parsed.publisher
@@ -77,10 +154,11 @@ def report_import(
     edition = parsed.edition
     if kind == ReportKind.ANNUAL_REPORT and year:
         edition = parsed.edition if parsed.values else fmt.edition_for_year(year)
-    publisher = publisher_get_or_create(name=name, region=region)
+    publisher, new_publisher = lookups.publisher(name, region)
 
     replaced = False
-    existing = report_find_existing(publisher=publisher, year=year, kind=kind)
+    # A publisher created just now, in this transaction, has no report yet: no query for one.
+    existing = None if new_publisher else report_find_existing(publisher=publisher, year=year, kind=kind)
     if existing is not None:
         if not replace:
             raise UnreadableDocument(
@@ -142,7 +220,7 @@ def _import_write(report: Report, parsed: ParsedReport, *, publish: bool, replac
     report.search_text = search_text(report, parsed.sections)
     report.checks_failed = sum(1 for c in report_checks(report, parsed.values) if not c.ok)
     report.save()
-    search_index_report(report=report)
+    search_index_report(report=report, created=True)
     Section.objects.bulk_create(
         Section(report=report, position=i, number=s.number, heading=s.heading, body=s.body)
         for i, s in enumerate(parsed.sections)
@@ -187,6 +265,7 @@ def report_existing_for(
     year: int | None = None,
     kind: str | None = None,
     publisher_name: str | None = None,
+    lookups: ImportLookups | None = None,
 ) -> Report | None:
     """The stored report a parsed document would clash with (same publisher, year and kind), if any."""
     code = region_code or parsed.region_code
@@ -194,22 +273,26 @@ def report_existing_for(
     year = year or parsed.year
     if not (code and name and year):
         return None
-    publisher = Publisher.objects.filter(name=name, region_id=code).first()
+    publisher = (lookups or ImportLookups()).publisher_stored(name, code)
     if publisher is None:
         return None
     return report_find_existing(publisher=publisher, year=year, kind=kind or parsed.kind)
 
 
-def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", user=None, **options) -> ImportOutcome:
+def report_import_document(
+    *, parsed: ParsedReport, on_existing: str = "fail", user=None, lookups: ImportLookups | None = None, **options
+) -> ImportOutcome:
     """Import one parsed document all or nothing; a report already there is refused, replaced or skipped.
 
     ``options`` are those of :func:`report_import` (region_code, year, kind, publisher_name …).
     With ``user`` (the admin), the report must fall in the account's scope, and a report it would
     replace must be one the account may change. Every import, and every refusal, is audited with
-    the file's name and SHA-256.
+    the file's name and SHA-256. The report, its first version and its audit event are written in
+    one transaction. A batch passes one :class:`ImportLookups` to every call.
     """
     if on_existing not in ON_EXISTING:
         raise ValueError(on_existing)
+    lookups = lookups or ImportLookups()
     name = options.get("original_name") or ""
     data = options.get("original_bytes")
     digest = hashlib.sha256(data).hexdigest() if data is not None else ""
@@ -217,18 +300,30 @@ def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", u
         keys = ("region_code", "year", "kind", "publisher_name")
         existing = None
         if on_existing in ("skip", "replace"):
-            existing = report_existing_for(parsed=parsed, **{k: options.get(k) for k in keys})
+            existing = report_existing_for(parsed=parsed, lookups=lookups, **{k: options.get(k) for k in keys})
         if on_existing == "skip" and existing is not None:
             return ImportOutcome(existing, SKIPPED)
         if user is not None:
             _check_import_scope(user, options.get("region_code") or parsed.region_code, existing, on_existing)
-        report, replaced = report_import(parsed=parsed, replace=on_existing == "replace", **options)
+        with transaction.atomic():
+            report, replaced = _report_import(
+                parsed=parsed, replace=on_existing == "replace", lookups=lookups, **options
+            )
+            try:
+                _import_record(report, parsed, user=user, name=name, digest=digest, replaced=replaced, **options)
+            except BaseException:
+                if report.original_file:
+                    report.original_file.delete(save=False)
+                raise
     except UnreadableDocument as e:
         audit(
             AuditAction.IMPORT_FAILED, user=user, object_type="file", object_repr=name, detail=f"SHA-256 {digest};{e}"
         )
         raise
-    outcome = ImportOutcome(report, REPLACED if replaced else IMPORTED)
+    return ImportOutcome(report, REPLACED if replaced else IMPORTED)
+
+
+def _import_record(report: Report, parsed: ParsedReport, *, user, name: str, digest: str, replaced: bool, **options):
     # The first version, from what was just written (no query back): the sections, tables and numbers.
     snapshot = report_snapshot(
         report,
@@ -250,7 +345,6 @@ def report_import_document(*, parsed: ParsedReport, on_existing: str = "fail", u
         detail=f"文件 {name or '(无)'},SHA-256 {digest or '—'},格式 {parsed.source_format},"
         f"结果:{'替换原报告' if replaced else '导入为草稿' if report.status == ReportStatus.DRAFT else '导入并发布'}",
     )
-    return outcome
 
 
 def _check_import_scope(user, region_code: str | None, existing: Report | None, on_existing: str) -> None:

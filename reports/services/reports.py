@@ -27,13 +27,15 @@ from reports.services.versions import snapshot_before, version_record
 
 def publisher_get_or_create(*, name: str, region: Region) -> Publisher:
     """The publisher called ``name`` in ``region``, created on first use."""
+    return publisher_find_or_create(name=name, region=region)[0]
+
+
+def publisher_find_or_create(*, name: str, region: Region) -> tuple[Publisher, bool]:
+    """The publisher called ``name`` in ``region`` and whether it was created just now."""
     name = name.strip()
     if not name:
         raise ValidationError("发布机构名称不能为空。")
-    publisher, _ = Publisher.objects.get_or_create(
-        name=name, region=region, defaults={"kind": Publisher.kind_for_name(name)}
-    )
-    return publisher
+    return Publisher.objects.get_or_create(name=name, region=region, defaults={"kind": Publisher.kind_for_name(name)})
 
 
 def report_values_validate(*, edition: str, values: Values) -> None:

@@ -29,9 +29,14 @@ def _index_row(report_id: int, title: str, text: str) -> ReportSearch:
     )
 
 
-def search_index_report(*, report: Report) -> None:
-    """Index (or re-index) one report from its title and ``search_text``."""
+def search_index_report(*, report: Report, created: bool = False) -> None:
+    """Index (or re-index) one report from its title and ``search_text``; ``created``: the report
+    was inserted in this transaction, so it has no row yet (one INSERT instead of a locking read,
+    two savepoints and a write: bulk imports)."""
     row = _index_row(report.pk, report.title, report.search_text)
+    if created:
+        row.save(force_insert=True)
+        return
     ReportSearch.objects.update_or_create(
         report_id=report.pk, defaults={"title": row.title, "body": row.body, "parts": row.parts}
     )

@@ -239,3 +239,13 @@ def make_zip(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def regions_loaded():
+    """The region list, for a ``transaction=True`` test: the flush after another one empties it, and
+    restoring the whole database (``serialized_rollback``) clashes with the content types."""
+    from reports.regions import data as regions_data
+    from reports.services.regions import regions_sync
+
+    regions_sync(rows=regions_data.read_rows(regions_data.DATA_FILE))

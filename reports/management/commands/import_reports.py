@@ -111,6 +111,8 @@ class Command(BaseCommand):
         self.progress = not opts["json"] and self.stdout.isatty()
         self.counts: Counter[str] = Counter()
         self.started = time.monotonic()
+        # Regions and publishers read once per run, not once per document.
+        self.lookups = imports.ImportLookups()
         files = list(expand(opts["paths"]))
         parse_options = {
             "max_bytes": settings.GOVOPEN_MAX_UPLOAD_BYTES,
@@ -135,6 +137,7 @@ class Command(BaseCommand):
             outcome = imports.report_import_document(
                 parsed=parsed,
                 on_existing=self.on_existing,
+                lookups=self.lookups,
                 region_code=opts["region"],
                 year=opts["year"],
                 kind=opts["kind"],

@@ -1,13 +1,15 @@
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from reports.importers.text import PUBLISHED_ON_UNKNOWN
-from reports.models import Report, ReportNumbers
+from reports.models import Report, ReportNumbers, SiteCounter
+from reports.services.page_cache import GENERATION
 from reports.tests.conftest import SEEDS, seed, stored_values
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +170,25 @@ def test_a_missing_publication_date_is_never_invented(tmp_path):
     call_command("import_reports", str(path), "--region", "440800", stdout=io.StringIO())
     report = Report.objects.get()
     assert report.written_on == datetime.date(2024, 1, 20) and report.published_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("regions_loaded")
+def test_queries_per_document_do_not_grow_with_the_batch(tmp_path, settings, django_assert_max_num_queries):
+    """One publisher's reports of four years: its region and the publisher are read once for the
+    whole run, and every further document costs the same few queries."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    SiteCounter.objects.get_or_create(name=GENERATION)  # as after migrate (a flush removed it)
+    text = seed("004").read_text(encoding="utf-8")
+    for year in (2020, 2021, 2022, 2023):
+        (tmp_path / f"{year}.txt").write_text(re.sub(r"2023(?=年|-)", str(year), text), encoding="utf-8")
+    # Each document: its transaction, the clash check (not for a publisher just created), the report,
+    # its index, sections, numbers, version and audit event. The first one also reads its region and
+    # creates the publisher (the page cache's counter follows); the statistics task runs once, at the end
+    # (3 queries, and its lock on PostgreSQL).
+    with django_assert_max_num_queries(14 + 3 * 9 + 4) as captured:
+        ok, results = run_import(str(tmp_path))
+    assert ok and [r["status"] for r in results] == ["imported"] * 4
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len([q for q in sql if 'FROM "reports_region"' in q]) == 1
+    assert len([q for q in sql if 'FROM "reports_publisher"' in q]) == 1
