@@ -31,7 +31,9 @@ PUBLIC_LIST_RELATED = ("publisher", "region")
 
 def report_list_public() -> QuerySet:
     """Published reports, newest first, with what a list row shows."""
-    return Report.objects.published().select_related(*PUBLIC_LIST_RELATED).newest_first()
+    # Not the search text (the whole report again): no list shows it, and sorting a page of the
+    # list would otherwise carry every candidate's text (issue #10).
+    return Report.objects.published().select_related(*PUBLIC_LIST_RELATED).defer("search_text").newest_first()
 
 
 def report_ids_public() -> QuerySet:
@@ -176,7 +178,7 @@ def report_page(*, pk: int, preview: bool = False, viewer=None, base_url: str = 
     """The read model of a published report. An unpublished one only for ``preview`` (trusted
     callers) or for a ``viewer`` allowed to see it (an editor or reviewer whose scope holds it).
     None if not found or not allowed."""
-    report = Report.objects.select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
+    report = Report.objects.select_related(*PUBLIC_LIST_RELATED).defer("search_text").filter(pk=pk).first()
     if report is None:
         return None
     if not (report.is_public or preview or (viewer is not None and viewer.has_perm("reports.view_report", report))):
@@ -272,13 +274,16 @@ class Overview:
     rows: list[tuple[Region, list[tuple[int, int]], int]]
 
 
-def annual_report_overview(*, years: int = 6) -> Overview:
+def annual_report_overview(*, years: int = 6, provinces: Iterable[Region] | None = None) -> Overview:
     """Published annual reports counted per province and year (the newest ``years`` years).
 
     Read from the statistics rows (``RegionYearStat``, scope ``all``: a province with everything
-    under it), already counted: a few dozen rows whatever the number of reports.
+    under it), already counted: a few dozen rows whatever the number of reports. ``provinces``: the
+    province regions when the caller has them already (the home page shows them in a chooser too).
     """
-    provinces = {r.code: r for r in Region.objects.filter(level=1)}
+    if provinces is None:
+        provinces = Region.objects.provinces()
+    provinces = {r.code: r for r in provinces}
     counts = RegionYearStat.objects.filter(
         scope=RegionYearStat.Scope.ALL, region_code__in=list(provinces), reports__gt=0
     ).values_list("region_code", "year", "reports")

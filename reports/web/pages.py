@@ -41,14 +41,15 @@ def withdrawn_response(request, pk):
 @require_safe
 def home(request):
     latest = report_list_public()[:10]
+    provinces = list(children_of(None))
     return render(
         request,
         "reports/home.html",
         {
             "entries": COLUMN_ENTRIES,
             "latest": latest,
-            "overview": annual_report_overview(),
-            "provinces": children_of(None),
+            "overview": annual_report_overview(provinces=provinces),
+            "provinces": provinces,
         },
     )
 

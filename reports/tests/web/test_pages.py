@@ -172,6 +172,15 @@ def test_report_page_query_count_does_not_grow(client, make_report, django_asser
             assert client.get(report.get_absolute_url()).status_code == 200
 
 
+def test_home_query_count_does_not_grow(client, make_report, django_assert_max_num_queries):
+    """Three queries whatever the number of reports: the latest reports, the provinces (read once
+    for the overview and the chooser), the overview's counts."""
+    for year in range(2015, 2025):
+        make_report(year=year)
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
 def test_list_query_count_does_not_grow(client, make_report, django_assert_max_num_queries):
     for year in range(2010, 2025):
         make_report(year=year)
