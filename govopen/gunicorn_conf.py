@@ -3,6 +3,7 @@
 Each value can be set from the environment (GUNICORN_*); the defaults suit a 2–4 core machine.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,3 +27,15 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def pre_fork(server, worker):
+    """Move the preloaded application's objects out of the garbage collector's reach.
+
+    A big page allocates enough to start a full collection every few requests, and a full collection
+    walks every object the process holds, Django's and the app's included: tens of milliseconds
+    added to one request in five (the statistics pages' p95). Frozen objects are not walked, and
+    the workers' copy-on-write memory stays shared (the ``gc.freeze`` documentation's advice).
+    """
+    gc.collect()
+    gc.freeze()

@@ -21,8 +21,9 @@ from reports.exporters.opendata import report_open_data
 from reports.models import Region, ReportKind
 from reports.regions.codes import is_code
 from reports.selectors.filters import ParameterError, ReportFilter, reports_matching
+from reports.selectors.open_data import report_open_pages
 from reports.selectors.regions import region_children, region_find
-from reports.selectors.reports import report_example_id, report_page, report_pages, report_withdrawal
+from reports.selectors.reports import report_example_id, report_page, report_withdrawal
 from reports.web.downloads import base_url, download_urls
 from reports.web.limits import describe, rate_limited, rate_of
 
@@ -97,7 +98,7 @@ def report_list(request):
             "num_pages": paginator.num_pages,
             "next": _link(request, page=page.next_page_number()) if page.has_next() else None,
             "previous": _link(request, page=page.previous_page_number()) if page.has_previous() else None,
-            "results": [report_json(p, request) for p in report_pages(reports, base_url=base_url(request))],
+            "results": [report_json(p, request) for p in report_open_pages(reports, base_url=base_url(request))],
         }
     )
 
@@ -117,7 +118,7 @@ def _cursor_page(request, qs, page_size: int):
         {
             "page_size": page_size,
             "next": _link(request, cursor=str(reports[-1].pk)) if more else None,
-            "results": [report_json(p, request) for p in report_pages(reports, base_url=base_url(request))],
+            "results": [report_json(p, request) for p in report_open_pages(reports, base_url=base_url(request))],
         }
     )
 

@@ -17,6 +17,7 @@ from reports.exporters import bulk
 from reports.exporters.common import FORMATS
 from reports.models import Report, ReportKind
 from reports.selectors.filters import ParameterError, filter_params, reports_matching
+from reports.selectors.links import report_url
 from reports.selectors.regions import region_find
 from reports.selectors.reports import report_page
 from reports.services import downloads
@@ -34,7 +35,7 @@ def base_url(request) -> str:
 
 def download_urls(report: Report, *, base_url: str = "") -> dict[str, str]:
     """Format -> URL of each download of a report (the links on its page and in its JSON)."""
-    return {ext: base_url + reverse("reports:download", args=[report.pk, ext]) for ext in FORMATS}
+    return {ext: base_url + report_url("reports:download", report.pk, ext) for ext in FORMATS}
 
 
 def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:

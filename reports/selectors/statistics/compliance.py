@@ -13,13 +13,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reports import format as fmt
 from reports import similarity
 from reports.models import Publisher, Region, ReportNumbers, ReportStat
 from reports.regions.codes import COUNTRY_CODE, code_prefix
+from reports.selectors.links import report_url
 from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import Figure
 from reports.selectors.statistics.datatable import Cell, Column, DataTable, Row
@@ -112,11 +113,29 @@ def _text(value) -> Cell:
     return Cell(text="" if value is None else str(value))
 
 
+# What the rows of the board read of a report's statistics, its report and publisher: the report's
+# text (search_text, sections' copy) would otherwise be read for every listed report.
+ROW_FIELDS = (
+    "report_id",
+    "publisher_id",
+    "region_code",
+    "year",
+    "edition",
+    "checks_failed",
+    "published_on",
+    "missing_parts",
+    "missing_tables",
+    "report__title",
+    "publisher__name",
+    "publisher__kind",
+)
+
+
 def _report_row(st: ReportStat, tree, scope: str, cells: list[Cell]) -> Row:
     return Row(
         st.report.title,
         [_text(tree.name_within(st.region_code, scope)), _text(st.publisher.name), *cells],
-        href=st.report.get_absolute_url(),
+        href=report_url("reports:detail", st.report_id),
         key=str(st.report_id),
     )
 
@@ -130,7 +149,7 @@ def compliance_board(*, region: Region | None, year: int, limit: int | None = LI
     tree = region_tree()
     board = ComplianceBoard(code, region, year, timezone.localdate())
     in_scope = scope_filter(code)
-    year_stats = ReportStat.objects.filter(in_scope, year=year).select_related("report", "publisher")
+    year_stats = ReportStat.objects.filter(in_scope, year=year).select_related("report", "publisher").only(*ROW_FIELDS)
 
     _missing(board, tree, limit)
     _late(board, tree, year_stats, limit)
@@ -144,28 +163,26 @@ def compliance_board(*, region: Region | None, year: int, limit: int | None = LI
 def _missing(board: ComplianceBoard, tree, limit) -> None:
     prefix = "" if board.code == COUNTRY_CODE else code_prefix(board.code)
     publishers = Publisher.objects.filter(region__code__startswith=prefix) if prefix else Publisher.objects.all()
-    seen = {
-        row["publisher_id"]: row
-        for row in ReportStat.objects.filter(publisher__in=publishers.values("pk"))
-        .values("publisher_id")
-        .annotate(
-            before=Max("year", filter=Q(year__lt=board.year)),
-            this=Count("pk", filter=Q(year=board.year)),
-        )
-        .order_by()
-    }
-    missing, expected = [], 0
+    # Counted and cut in the database: the country has tens of thousands of publishers.
+    stats = ReportStat.objects.filter(publisher_id=OuterRef("pk"))
+    this_year = stats.filter(year=board.year)
+    earlier = stats.filter(year__lt=board.year)
+    # Not published this year, and registered with no report yet or published in an earlier year
+    # (a publisher first seen after the year shows no sign it was expected then). Exists, not the
+    # year itself, in the filter: semi-joins the database runs once, not a subquery per publisher.
+    missing_qs = publishers.filter(~Exists(this_year) & (~Exists(stats) | Exists(earlier))).annotate(
+        last=Subquery(earlier.order_by("-year").values("year")[:1])
+    )
+    published = publishers.filter(Exists(this_year)).count()
+    # Counted as what is left: every publisher, less those that published, less those first seen after
+    # the year. The same set as missing_qs, but each count is one join the planner prices low (the
+    # OR of subqueries is priced high enough for PostgreSQL to JIT-compile it, which costs more).
+    first_seen_later = publishers.filter(
+        Exists(stats.filter(year__gt=board.year)) & ~Exists(stats.filter(year__lte=board.year))
+    )
+    missing_total = publishers.count() - published - first_seen_later.count()
+    missing = missing_qs.order_by("region_id", "name").values_list("pk", "name", "region_id", "kind", "last")
     kinds = dict(Publisher.Kind.choices)
-    for pk, name, region_id, kind in publishers.order_by("region_id", "name").values_list(
-        "pk", "name", "region_id", "kind"
-    ):
-        info = seen.get(pk)
-        if info is not None and info["this"]:
-            expected += 1  # published
-        elif info is None or info["before"] is not None:
-            expected += 1  # registered with no report yet, or published in an earlier year
-            missing.append((pk, name, region_id, kind, info["before"] if info else None))
-        # else: first seen after the year, no sign it was expected then
     rows = []
     for pk, name, region_id, kind, last in missing[:limit] if limit else missing:
         deadline = report_deadline(board.year, kind)
@@ -184,8 +201,8 @@ def _missing(board: ComplianceBoard, tree, limit) -> None:
                 key=str(pk),
             )
         )
-    board.expected = expected
-    board.published = expected - len(missing)
+    board.expected = published + missing_total
+    board.published = published
     board.missing = DataTable(
         "missing",
         f"未发布{board.year}年度报告的机构",
@@ -199,8 +216,8 @@ def _missing(board: ComplianceBoard, tree, limit) -> None:
         ],
         rows,
         note="本站已知的发布机构:编辑登记的机构,以及往年发布过年度报告的机构;首次出现在该年度之后的机构不列入。",
-        total_rows=len(missing),
-        truncated=len(rows) < len(missing),
+        total_rows=missing_total,
+        truncated=len(rows) < missing_total,
         unit="个",
     )
 
@@ -295,25 +312,38 @@ def _year_values(cells: dict) -> dict:
 
 def _across_years(board: ComplianceBoard, tree, year_stats, limit) -> None:
     """Reports whose numbers do not follow from the same body's report on the year before."""
-    current = list(year_stats.exclude(year_cells={}).order_by("region_code", "report_id"))
+    # Every report of the year is checked on its plain values; only the listed ones are read as rows.
+    with_cells = year_stats.exclude(year_cells={})
+    current = list(
+        with_cells.order_by("region_code", "report_id").values_list(
+            "report_id", "publisher_id", "edition", "year_cells"
+        )
+    )
+    # A subquery, not the thousands of publisher ids of the country sent back to the database.
     previous = {
         publisher_id: (edition, cells)
         for publisher_id, edition, cells in ReportStat.objects.filter(
-            year=board.year - 1, publisher_id__in={st.publisher_id for st in current}
+            year=board.year - 1, publisher_id__in=with_cells.values("publisher_id")
         ).values_list("publisher_id", "edition", "year_cells")
     }
-    rows = []
-    broken = 0
-    for st in current:
-        if st.publisher_id not in previous:
+    listed: list[tuple[int, list]] = []
+    broken = shown = 0
+    for report_id, publisher_id, this_edition, this_cells in current:
+        if publisher_id not in previous:
             continue
-        edition, cells = previous[st.publisher_id]
-        results = fmt.check_across_years((edition, _year_values(cells)), (st.edition, _year_values(st.year_cells)))
+        edition, cells = previous[publisher_id]
+        results = fmt.check_across_years((edition, _year_values(cells)), (this_edition, _year_values(this_cells)))
         failed = [r for r in results if not r.ok]
         broken += bool(failed)
-        if limit and len(rows) >= limit:
-            continue
-        rows.extend(_report_row(st, tree, board.code, [_text(r.title), _text(r.detail)]) for r in failed)
+        if failed and not (limit and shown >= limit):
+            listed.append((report_id, failed))
+            shown += len(failed)
+    stats = year_stats.in_bulk([report_id for report_id, _ in listed])
+    rows = [
+        _report_row(stats[report_id], tree, board.code, [_text(r.title), _text(r.detail)])
+        for report_id, failed in listed
+        for r in failed
+    ]
     board.across_years = DataTable(
         "across_years",
         "与上一年度报告不衔接的报告",
@@ -343,8 +373,10 @@ def _similar(board: ComplianceBoard, tree, in_scope: Q, limit) -> None:
                 pairs.append((score, rid, prev_id))
     pairs.sort(key=lambda p: (-p[0], p[1]))
     shown = pairs[:limit] if limit else pairs
-    stats = ReportStat.objects.select_related("report", "publisher").in_bulk(
-        [p[1] for p in shown] + [p[2] for p in shown]
+    stats = (
+        ReportStat.objects.select_related("report", "publisher")
+        .only(*ROW_FIELDS)
+        .in_bulk([p[1] for p in shown] + [p[2] for p in shown])
     )
     out = []
     for score, rid, prev_id in shown:
@@ -355,7 +387,7 @@ def _similar(board: ComplianceBoard, tree, in_scope: Q, limit) -> None:
                 tree,
                 board.code,
                 [
-                    Cell(text=prev.report.title, href=prev.report.get_absolute_url()),
+                    Cell(text=prev.report.title, href=report_url("reports:detail", prev.report_id)),
                     _text(f"{score:.2f}"),
                 ],
             )

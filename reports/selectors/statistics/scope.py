@@ -12,7 +12,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import F, Q
-from django.urls import reverse
 
 from reports import format as fmt
 from reports.format.measures import (
@@ -22,6 +21,7 @@ from reports.format.measures import (
 )
 from reports.models import Publisher, Region, RegionYearStat, ReportKind, ReportStat
 from reports.regions.codes import COUNTRY_CODE, code_prefix
+from reports.selectors.links import page_url
 from reports.selectors.regions import region_ancestors, region_tree
 from reports.selectors.reports import RenderedTable
 from reports.selectors.statistics.aggregate import Agg, measure_aggregates
@@ -30,6 +30,8 @@ ALL, OWN = RegionYearStat.Scope.ALL, RegionYearStat.Scope.OWN
 FIRST_TABLE_YEAR = 2019  # the first year with the standard tables (2019 edition)
 PUBLISHER_LIMIT = 50
 FAILING_LIMIT = 100
+# What the failing table shows (not the reports' text, which select_related would read whole).
+FAILING_FIELDS = ("year", "region_code", "checks_failed", "report__title", "publisher__name")
 TREND_MEASURES = ("received", "handled", "review", "litigation")
 # The breakdown tables leave out the 结果纠正 measures (shown per year in the review table).
 BREAKDOWN_MEASURES = tuple(m.key for m in MEASURES if not m.key.endswith("_corrected"))
@@ -63,7 +65,7 @@ def list_url(**params) -> str:
         params["year"] = params.pop("year_from")
         params.pop("year_to")
     query = {"kind": ReportKind.ANNUAL_REPORT, **{k: v for k, v in params.items() if v not in (None, "")}}
-    return f"{reverse('reports:list')}?{urlencode(query)}"
+    return f"{page_url('reports:list')}?{urlencode(query)}"
 
 
 def edition_note() -> str:
@@ -254,7 +256,9 @@ def scope_statistics(
     )
     failing_qs = ReportStat.objects.filter(scope_q, checks_failed__gt=0)
     failing = list(
-        failing_qs.select_related("report", "publisher").order_by("-year", "region_code", "report_id")[:FAILING_LIMIT]
+        failing_qs.select_related("report", "publisher")
+        .only(*FAILING_FIELDS)
+        .order_by("-year", "region_code", "report_id")[:FAILING_LIMIT]
     )
     return ScopeStatistics(
         code=code,

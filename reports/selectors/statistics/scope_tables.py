@@ -9,6 +9,7 @@ from reports.format.measures import (
     OUTCOME_MEASURES,
     code_label,
 )
+from reports.selectors.links import report_url
 from reports.selectors.regions import region_tree
 from reports.selectors.statistics.aggregate import Agg, Figure
 from reports.selectors.statistics.datatable import Cell, Column, DataTable, Row
@@ -195,7 +196,7 @@ def failing_table(s: ScopeStatistics) -> DataTable:
             Cell(text=st.publisher.name),
             Cell(figure=Figure(st.checks_failed, 1, 1)),
         ]
-        rows.append(Row(st.report.title, cells, href=st.report.get_absolute_url(), key=str(st.report_id)))
+        rows.append(Row(st.report.title, cells, href=report_url("reports:detail", st.report_id), key=str(st.report_id)))
     return DataTable(
         "failing",
         "未通过勾稽关系校验的报告",
