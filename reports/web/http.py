@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -73,6 +74,7 @@ class PublicPageCacheMiddleware:
     SKIP_PREFIXES = ("/admin/", "/media/", "/display/", "/healthz", "/static/")
     CACHED_TYPES = ("text/html", "application/json", "application/xml", "application/rss+xml", "application/atom+xml")
     DROPPED_HEADERS = ("content-length", "x-page-cache", "set-cookie")
+    CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,13 +100,20 @@ class PublicPageCacheMiddleware:
         cached = caches[CACHE_ALIAS].get(key)
         if cached is not None:
             return self._from_cache(request, *cached)
+        # A revalidation that misses still fetches the whole page, so it can be stored (a 304 could
+        # not be), and is then answered from the stored copy: 304 if the client's copy is current.
+        conditional = {h: request.META.pop(h) for h in self.CONDITIONAL_HEADERS if h in request.META}
         response = self.get_response(request)
+        request.META.update(conditional)
         if self._cacheable(response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in self.DROPPED_HEADERS]
-            caches[CACHE_ALIAS].set(
-                key, (response.status_code, headers, response.content), settings.GOVOPEN_PAGE_CACHE_SECONDS
-            )
+            entry = (response.status_code, headers, response.content)
+            caches[CACHE_ALIAS].set(key, entry, settings.GOVOPEN_PAGE_CACHE_SECONDS)
+            response = self._from_cache(request, *entry)
             response["X-Page-Cache"] = "miss"
+        elif conditional and response.status_code == 200:
+            # Not storable: let Django's own revalidation answer, as without this middleware.
+            response = ConditionalGetMiddleware(lambda r: response)(request)
         return response
 
     def _from_cache(self, request, status, headers, body):

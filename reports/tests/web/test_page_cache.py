@@ -139,3 +139,17 @@ def test_compressed_and_plain_answers_are_kept_apart(client, make_report):
     assert gzip.decompress(again.content) == plain.content
     assert int(again["Content-Length"]) == len(again.content)
     assert "Content-Security-Policy" in again and "Content-Encoding" not in get(client)[0]
+
+
+def test_a_revalidation_that_misses_is_stored_and_answered_304(client, make_report):
+    """Clients that always revalidate must not bypass the cache: the miss stores the page and the
+    answer is still 304 when their copy is current (200 with the page when it is not)."""
+    make_report()
+    etag = client.get("/reports/")["ETag"]
+    cache.clear()
+    first = client.get("/reports/", HTTP_IF_NONE_MATCH=etag)
+    assert first.status_code == 304 and first["X-Page-Cache"] == "miss" and first["ETag"] == etag
+    second = client.get("/reports/", HTTP_IF_NONE_MATCH=etag)
+    assert second.status_code == 304 and second["X-Page-Cache"] == "hit"
+    stale = client.get("/reports/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert stale.status_code == 200 and stale["X-Page-Cache"] == "hit" and stale.content
