@@ -91,7 +91,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_statistics import generate, setup_django  # noqa: E402
+from bench_statistics import ensure_database, generate, open_database, setup_django  # noqa: E402
 
 SETTINGS_MODULE = "bench_pages_settings"
 STATIC_PATH = "bench/report-page.html"
@@ -119,26 +119,6 @@ COMPLIANCE_URLS = ("/compliance/", "/compliance/?region=440000")
 
 
 # --- Database and settings -----------------------------------------------------------------
-
-
-def ensure_database(argv: list[str]) -> None:
-    """Re-run this script inside a throwaway PostgreSQL cluster unless DATABASE_URL is set."""
-    if os.environ.get("DATABASE_URL"):
-        return
-    if "--reuse" in argv:
-        raise SystemExit("--reuse measures an existing database: set DATABASE_URL")
-    script = (
-        '. scripts/pg-cluster.sh && pg_cluster_start && DATABASE_URL="$PG_DATABASE_URL" "$PY" bench/bench_pages.py "$@"'
-    )
-    env = {
-        **os.environ,
-        "PY": sys.executable,
-        "PG_CLUSTER_OPTS": os.environ.get(
-            "PG_CLUSTER_OPTS",
-            "-c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB -c max_wal_size=4GB",
-        ),
-    }
-    sys.exit(subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT, env=env))
 
 
 def production_environment(tmp: Path) -> dict[str, str]:
@@ -777,21 +757,12 @@ def main() -> None:
 
 
 def _main(args, tmp: Path, env: dict) -> None:
-    from django.core.management import call_command
     from django.db import connection
 
     from reports.models import Report
 
-    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
-    if connection.vendor != "postgresql":
-        raise SystemExit("this benchmark measures PostgreSQL")
-    call_command("migrate", verbosity=0)
-    if Report.objects.exists() and not args.reuse:
-        raise SystemExit("the database already holds reports; use an empty one, or --reuse")
-    if not Report.objects.exists():
+    if open_database(reuse=args.reuse):
         build(args.reports)
-    else:
-        print("--reuse: measuring the reports already in the database", flush=True)
     args.reports_found = Report.objects.published().count()
     print(f"published reports: {args.reports_found:,}", flush=True)
     bytes_per_report = storage(Report.objects.count())

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import re
 import statistics
@@ -36,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_statistics import DEPARTMENTS, YEARS, report_text, setup_django  # noqa: E402
+from bench_statistics import DEPARTMENTS, YEARS, ensure_database, open_database, report_text, setup_django  # noqa: E402
 
 # Sentences fewer reports carry, each with its share of reports.
 RARE = (
@@ -62,21 +61,6 @@ QUERIES = (
     ('短语 · "依申请公开工作流程"', '"依申请公开工作流程"'),
 )
 FILTERS = (("", ""), ("region=440000", "广东省"), ("year=2023", "2023 年"))
-
-
-def ensure_database(argv: list[str]) -> None:
-    """Re-run this script inside a throwaway PostgreSQL cluster unless DATABASE_URL is set."""
-    if os.environ.get("DATABASE_URL"):
-        return
-    script = '. scripts/pg-cluster.sh && pg_cluster_start && DATABASE_URL="$PG_DATABASE_URL" "$PY" bench/bench_search.py "$@"'
-    env = {
-        **os.environ,
-        "PY": sys.executable,
-        "PG_CLUSTER_OPTS": os.environ.get(
-            "PG_CLUSTER_OPTS", "-c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB"
-        ),
-    }
-    sys.exit(subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT, env=env))
 
 
 def generate(target: int, seed: int = 7) -> int:
@@ -179,18 +163,7 @@ def main() -> None:
     ensure_database(sys.argv[1:])
     setup_django()
 
-    from django.core.management import call_command
-    from django.db import connection
-
-    from reports.models import Report
-
-    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
-    if connection.vendor != "postgresql":
-        raise SystemExit("this benchmark measures PostgreSQL")
-    call_command("migrate", verbosity=0)
-    if Report.objects.exists() and not args.reuse:
-        raise SystemExit("the database already holds reports; use an empty one, or --reuse")
-    if not Report.objects.exists():
+    if open_database(reuse=args.reuse):
         build(args.reports)
     measure(args)
 

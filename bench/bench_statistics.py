@@ -147,23 +147,44 @@ SENTENCES = (
 )
 
 
-def ensure_database(argv: list[str]) -> None:
-    """Re-run this script inside a throwaway PostgreSQL cluster unless DATABASE_URL is set."""
+BENCH_PG_OPTS = "-c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB -c max_wal_size=4GB"
+
+
+def ensure_database(argv: list[str], *, pg_opts: str = BENCH_PG_OPTS) -> None:
+    """Re-run the running benchmark inside a throwaway PostgreSQL cluster (scripts/pg-cluster.sh)
+    unless DATABASE_URL is set; every bench/ script starts this way. ``--scratch`` (this script's
+    demo mode) needs no cluster; ``--reuse`` (measure an earlier build) needs DATABASE_URL."""
     if os.environ.get("DATABASE_URL") or "--scratch" in argv:
         return
-    script = (
-        '. scripts/pg-cluster.sh && pg_cluster_start && DATABASE_URL="$PG_DATABASE_URL" '
-        '"$PY" bench/bench_statistics.py "$@"'
-    )
-    env = {
-        **os.environ,
-        "PY": sys.executable,
-        "PG_CLUSTER_OPTS": os.environ.get(
-            "PG_CLUSTER_OPTS",
-            "-c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB -c max_wal_size=4GB",
-        ),
-    }
+    if "--reuse" in argv:
+        raise SystemExit("--reuse measures an existing database: set DATABASE_URL")
+    script_path = os.path.relpath(os.path.abspath(sys.argv[0]), ROOT)
+    script = f'. scripts/pg-cluster.sh && pg_cluster_start && DATABASE_URL="$PG_DATABASE_URL" "$PY" {script_path} "$@"'
+    env = {**os.environ, "PY": sys.executable, "PG_CLUSTER_OPTS": os.environ.get("PG_CLUSTER_OPTS", pg_opts)}
     sys.exit(subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT, env=env))
+
+
+def open_database(*, reuse: bool | None = None) -> bool:
+    """Check the benchmark's database is PostgreSQL and migrate it; True when it holds no reports
+    yet (the caller builds them), False for ``reuse`` of an earlier build; an unexpected non-empty
+    database is refused (benchmarks delete and generate data). ``reuse`` None: the script has no
+    --reuse option."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reports.models import Report
+
+    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
+    if connection.vendor != "postgresql":
+        raise SystemExit("this benchmark measures PostgreSQL")
+    call_command("migrate", verbosity=0)
+    if not Report.objects.exists():
+        return True
+    if not reuse:
+        hint = "" if reuse is None else ", or --reuse"
+        raise SystemExit(f"the database already holds reports; use an empty one{hint}")
+    print("--reuse: measuring the reports already in the database", flush=True)
+    return False
 
 
 def setup_django() -> None:

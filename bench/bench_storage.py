@@ -43,8 +43,6 @@ and a report costs about 8 KB in all, the numbers 1.2 KB of it.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,20 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_statistics import generate, setup_django  # noqa: E402
-
-
-def ensure_database(argv: list[str]) -> None:
-    """Re-run this script inside a throwaway PostgreSQL cluster unless DATABASE_URL is set."""
-    if os.environ.get("DATABASE_URL"):
-        return
-    script = '. scripts/pg-cluster.sh && pg_cluster_start && DATABASE_URL="$PG_DATABASE_URL" "$PY" bench/bench_storage.py "$@"'
-    env = {
-        **os.environ,
-        "PY": sys.executable,
-        "PG_CLUSTER_OPTS": os.environ.get("PG_CLUSTER_OPTS", "-c shared_buffers=256MB -c maintenance_work_mem=256MB"),
-    }
-    sys.exit(subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT, env=env))
+from bench_statistics import ensure_database, generate, open_database, setup_django  # noqa: E402
 
 
 def storage(reports: int) -> None:
@@ -127,10 +112,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    ensure_database(sys.argv[1:])
+    ensure_database(sys.argv[1:], pg_opts="-c shared_buffers=256MB -c maintenance_work_mem=256MB")
     setup_django()
 
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Q
 
@@ -138,12 +122,7 @@ def main() -> None:
     from reports.selectors.statistics.aggregate import aggregate_reports
     from reports.services.statistics import stats_rebuild
 
-    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}", flush=True)
-    if connection.vendor != "postgresql":
-        raise SystemExit("this benchmark measures PostgreSQL")
-    call_command("migrate", verbosity=0)
-    if Report.objects.exists():
-        raise SystemExit("the database already holds reports; use an empty one")
+    open_database()
     start = time.perf_counter()
     counts = generate(args.reports)
     print(f"generated {counts['reports']:,} reports in {time.perf_counter() - start:.0f} s", flush=True)
