@@ -22,7 +22,7 @@ import functools
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import Q, QuerySet
@@ -224,7 +224,6 @@ class SearchResults:
     query: SearchQuery
     sort: str = "relevance"
     region_digits: int = 2  # how many leading digits of the region code the region facet groups by
-    _summary: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
         self.base = _substring_filter(self.qs, self.query)
@@ -274,12 +273,10 @@ class SearchResults:
             [*params, _fts5_query(self.terms)],
         )
 
-    @property
+    @functools.cached_property
     def summary(self) -> dict:
-        """The total and the counts by region, year, kind and publisher, in one query."""
-        if self._summary is None:
-            self._summary = self._facets()
-        return self._summary
+        """The total and the counts by region, year, kind and publisher (from the match rows read once)."""
+        return self._facets()
 
     @property
     def facets(self) -> dict[str, list[FacetValue]]:
