@@ -8,6 +8,22 @@ transaction, and a background task refreshes what the rows name.
 
 from django.db import models
 
+# The headline measure columns below (reports.format.measures.MEASURES, one column each).
+MEASURE_KEYS = (
+    "received",
+    "handled",
+    "granted",
+    "partly_granted",
+    "withheld",
+    "unavailable",
+    "rejected",
+    "other",
+    "review",
+    "review_corrected",
+    "litigation",
+    "litigation_corrected",
+)
+
 
 class ReportStat(models.Model):
     """One published annual report as statistics see it: where, when, headline numbers, text fingerprint.
@@ -57,6 +73,17 @@ class ReportStat(models.Model):
     # Bottom-k MinHash of the section text (reports.similarity); NULL when the text is too short.
     fingerprint = models.BinaryField("文本指纹", null=True)
     text_chars = models.PositiveIntegerField("正文字数", default=0)
+    # What the compliance board lists, kept here so a view reads the few rows it shows instead of
+    # re-running the rules and comparing every pair of the country (reports.services.statistics):
+    # the consistency rules the report fails, [{"rule", "detail", "cells": [[table, row, column]]}];
+    failures = models.JSONField("未通过的校验", default=list)
+    # the same publisher's counted report on the year before (the newest by id) and how this one
+    # compares with it: the rules across years it fails ([{"rule", "detail"}]) and the similarity
+    # of the two texts (NULL when either text is too short to judge or there is no such report).
+    previous_id = models.BigIntegerField("上一年度报告", null=True)
+    year_checks = models.JSONField("跨年度核对不符", default=list)
+    year_checks_failed = models.PositiveSmallIntegerField("跨年度核对不符的规则", default=0)
+    similarity = models.FloatField("与上一年度报告的相似度", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,6 +102,33 @@ class ReportStat(models.Model):
             # The few reports that fail a consistency rule, listed on every statistics page.
             models.Index(
                 fields=["year", "region_code"], condition=models.Q(checks_failed__gt=0), name="reportstat_failing"
+            ),
+            # A year's breakdown by publisher over the whole country: read from the index alone
+            # (PostgreSQL; SQLite has no INCLUDE and keeps the plain index).
+            models.Index(
+                fields=["year", "publisher"],
+                include=["checks_failed", *MEASURE_KEYS],
+                name="reportstat_year_measures",
+            ),
+            # The compliance board's counts and lists of a year: each a few rows, or an index-only count.
+            models.Index(fields=["year", "published_on"], name="reportstat_year_published"),
+            models.Index(
+                fields=["year", "region_code"], condition=models.Q(published_on__isnull=True), name="reportstat_undated"
+            ),
+            models.Index(
+                fields=["year", "region_code"],
+                condition=~models.Q(missing_parts="") | ~models.Q(missing_tables=""),
+                name="reportstat_incomplete",
+            ),
+            models.Index(
+                fields=["year", "region_code"],
+                condition=models.Q(year_checks_failed__gt=0),
+                name="reportstat_year_checks",
+            ),
+            models.Index(
+                fields=["year", "region_code", "similarity"],
+                condition=models.Q(similarity__isnull=False),
+                name="reportstat_similarity",
             ),
         ]
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -62,10 +63,18 @@ def missing_tables(edition: str, tables_present: set[str]) -> list[fmt.Table]:
     return [t for code, t in fmt.tables_for(edition).items() if code not in tables_present]
 
 
-def build_report_stat(report: Report, values: dict, tables_present: set[str], sections) -> ReportStat:
-    """The stat row of a report from its values (at least the measure codes), tables and sections."""
+def build_report_stat(
+    report: Report, values: dict, tables_present: set[str], sections, failures: list | None = None
+) -> ReportStat:
+    """The stat row of a report from its values (at least the measure codes), tables and sections.
+
+    ``failures``: the results of the consistency rules the report fails (``format.check`` over all
+    its values); computed here from ``values`` when not given.
+    """
     headings = [f"{s[0]}、{s[1]}" for s in sections]
     text = similarity.section_text(s[2] for s in sections)
+    if failures is None:
+        failures = failed_checks(report, values)
     stat = ReportStat(
         report_id=report.pk,
         publisher_id=report.publisher_id,
@@ -78,11 +87,70 @@ def build_report_stat(report: Report, values: dict, tables_present: set[str], se
         missing_tables=",".join(t.code for t in missing_tables(report.edition, tables_present)),
         fingerprint=similarity.signature(text),
         text_chars=len(text),
+        failures=[{"rule": r.rule, "detail": r.detail, "cells": [list(c) for c in r.cells]} for r in failures],
     )
     for m in MEASURES:
         setattr(stat, m.key, m.value(values))
     stat.year_cells = {".".join(c): str(values[c]) for c in fmt.YEAR_RULE_CODES if values.get(c) is not None}
     return stat
+
+
+def failed_checks(report: Report, values: dict) -> list[fmt.CheckResult]:
+    """The consistency rules a report fails (none read unless its stored count says it fails some)."""
+    if not report.checks_failed:
+        return []
+    return [r for r in fmt.check(report.edition, values) if not r.ok]
+
+
+PAIR_FIELDS = ("previous_id", "similarity", "year_checks", "year_checks_failed")
+
+
+def _year_values(cells: dict) -> dict:
+    return {tuple(code.split(".")): Decimal(v) for code, v in cells.items()}
+
+
+def compare_with_previous(stats: list[ReportStat], *, known: dict | None = None) -> list[ReportStat]:
+    """Set how each stat row compares with its publisher's counted report on the year before.
+
+    The previous row is read from the database, or from ``known`` ({(publisher, year): row}, rows of
+    the same pass not written yet). Returns the rows whose comparison changed.
+    """
+    wanted = {(s.publisher_id, s.year - 1) for s in stats}
+    previous: dict[tuple[int, int], tuple] = {}
+    if wanted:
+        rows = (
+            ReportStat.objects.filter(publisher_id__in={p for p, _ in wanted}, year__in={y for _, y in wanted})
+            .order_by("report_id")
+            .values_list("report_id", "publisher_id", "year", "edition", "year_cells", "fingerprint")
+        )
+        for rid, pid, year, edition, cells, fp in rows:
+            if (pid, year) in wanted:  # the newest report by id wins
+                previous[(pid, year)] = (rid, edition, cells, fp)
+    for key, st in (known or {}).items():
+        if key in wanted and (key not in previous or st.report_id > previous[key][0]):
+            previous[key] = (st.report_id, st.edition, st.year_cells, st.fingerprint)
+    changed = []
+    for st in stats:
+        before = tuple(getattr(st, f) for f in PAIR_FIELDS)
+        prev = previous.get((st.publisher_id, st.year - 1))
+        if prev is None:
+            st.previous_id, st.similarity, st.year_checks, st.year_checks_failed = None, None, [], 0
+        else:
+            rid, edition, cells, fp = prev
+            failed = [
+                r
+                for r in fmt.check_across_years(
+                    (edition, _year_values(cells)), (st.edition, _year_values(st.year_cells))
+                )
+                if not r.ok
+            ]
+            st.previous_id = rid
+            st.similarity = similarity.similarity(st.fingerprint, fp)
+            st.year_checks = [{"rule": r.rule, "detail": r.detail} for r in failed]
+            st.year_checks_failed = len(failed)
+        if tuple(getattr(st, f) for f in PAIR_FIELDS) != before:
+            changed.append(st)
+    return changed
 
 
 def _lock() -> None:
@@ -144,53 +212,44 @@ def stats_refresh_pending_task() -> int:
 
 @transaction.atomic
 def stats_refresh_reports(report_ids) -> None:
-    """Bring the statistics of many reports up to date in one pass (also after deleting them)."""
+    """Bring the statistics of many reports up to date in one pass (also after deleting them).
+
+    Besides the reports' own rows, the comparison with the year before is redone for the rows of
+    the same publishers on the following year, whose previous report these were or now are.
+    """
     ids = sorted(set(report_ids))
     _lock()
     old = {
-        pk: (code, year, created)
-        for pk, code, year, created in ReportStat.objects.filter(pk__in=ids).values_list(
-            "pk", "region_code", "year", "created_at"
+        pk: (code, year, publisher, created)
+        for pk, code, year, publisher, created in ReportStat.objects.filter(pk__in=ids).values_list(
+            "pk", "region_code", "year", "publisher_id", "created_at"
         )
     }
-    keys = {(code, year) for code, year, _ in old.values()}
+    keys = {(code, year) for code, year, _, _ in old.values()}
+    # (publisher, year) whose rows compare anew: the refreshed rows and the rows on the year after.
+    following = {(publisher, year + 1) for _, year, publisher, _ in old.values()}
     ReportStat.objects.filter(pk__in=ids).delete()
     counted = list(counted_reports().filter(pk__in=ids).values_list("pk", flat=True))
     stats = _build_stats(counted)
     for stat in stats:
         if stat.report_id in old:
-            stat.created_at = old[stat.report_id][2]
+            stat.created_at = old[stat.report_id][3]
         keys.add((stat.region_code, stat.year))
+        following |= {(stat.publisher_id, stat.year), (stat.publisher_id, stat.year + 1)}
     ReportStat.objects.bulk_create(stats, batch_size=1000)
+    if following:
+        candidates = ReportStat.objects.filter(
+            publisher_id__in={p for p, _ in following}, year__in={y for _, y in following}
+        ).only("report_id", "publisher_id", "year", "edition", "year_cells", "fingerprint", *PAIR_FIELDS)
+        rows = [st for st in candidates if (st.publisher_id, st.year) in following]
+        ReportStat.objects.bulk_update(compare_with_previous(rows), PAIR_FIELDS, batch_size=500)
     if keys:
         refresh_regions(keys)
 
 
-@transaction.atomic
 def stats_refresh_report(report_id: int) -> None:
     """Bring the statistics of one report up to date now (also after deleting it)."""
-    _lock()
-    keys: set[tuple[str, int]] = set()
-    old = ReportStat.objects.filter(pk=report_id).values_list("region_code", "year", "created_at").first()
-    if old:
-        keys.add(old[:2])
-    report = counted_reports().filter(pk=report_id).first()
-    if report is None:
-        ReportStat.objects.filter(pk=report_id).delete()
-    else:
-        values = ReportNumbers.objects.filter(report_id=report_id).values_dict()
-        sections = list(
-            Section.objects.filter(report_id=report_id)
-            .order_by("position", "id")
-            .values_list("number", "heading", "body")
-        )
-        stat = build_report_stat(report, values, {t for t, _, _ in values}, sections)
-        if old:
-            stat.created_at = old[2]
-        stat.save()
-        keys.add((report.region_id, report.year))
-    if keys:
-        refresh_regions(keys)
+    stats_refresh_reports([report_id])
 
 
 def refresh_regions(keys: set[tuple[str, int]]) -> None:
@@ -236,11 +295,19 @@ def _store(agg: Agg, region_code: str, year: int, scope: str) -> None:
 
 
 def rebuild_report_stats(*, chunk: int = 2000, progress=None) -> int:
-    """Recompute ReportStat for every counted report (drops rows of reports no longer counted)."""
+    """Recompute ReportStat for every counted report (drops rows of reports no longer counted).
+
+    Year by year, oldest first, so each report is compared with the year before as it is built.
+    """
     ReportStat.objects.all().delete()
-    ids = list(counted_reports().order_by("pk").values_list("pk", flat=True))
+    ids = list(counted_reports().order_by("year", "pk").values_list("year", "pk"))
     for start in range(0, len(ids), chunk):
-        ReportStat.objects.bulk_create(_build_stats(ids[start : start + chunk]), batch_size=1000)
+        part = ids[start : start + chunk]
+        stats = _build_stats([pk for _, pk in part])
+        # Rows of this chunk on the year before another of its rows (a chunk may span two years).
+        known = {(st.publisher_id, st.year): st for st in sorted(stats, key=lambda st: st.report_id)}
+        compare_with_previous(stats, known=known)
+        ReportStat.objects.bulk_create(stats, batch_size=1000)
         if progress:
             progress(min(start + chunk, len(ids)), len(ids))
     return len(ids)
@@ -254,12 +321,18 @@ def _build_stats(ids: list[int], chunk: int = 2000) -> list[ReportStat]:
     out: list[ReportStat] = []
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        reports = Report.objects.filter(pk__in=part).only(
-            "pk", "publisher_id", "region_id", "year", "edition", "checks_failed", "published_on"
-        )
+        reports = {
+            r.pk: r
+            for r in Report.objects.filter(pk__in=part).only(
+                "pk", "publisher_id", "region_id", "year", "edition", "checks_failed", "published_on"
+            )
+        }
         values: dict[int, dict] = defaultdict(dict)
         tables: dict[int, set] = defaultdict(set)
+        failures: dict[int, list] = defaultdict(list)
         for rid, cells in ReportNumbers.objects.filter(report_id__in=part).values_by_report().items():
+            if rid in reports:
+                failures[rid] = failed_checks(reports[rid], cells)
             values[rid] = {code: v for code, v in cells.items() if code[0] in app_tables and code[2] in columns}
             tables[rid] = {t for t, _, _ in cells}
         sections: dict[int, list] = defaultdict(list)
@@ -269,7 +342,9 @@ def _build_stats(ids: list[int], chunk: int = 2000) -> list[ReportStat]:
             .values_list("report_id", "number", "heading", "body")
         ):
             sections[rid].append((number, heading, body))
-        out.extend(build_report_stat(r, values[r.pk], tables[r.pk], sections[r.pk]) for r in reports)
+        out.extend(
+            build_report_stat(r, values[pk], tables[pk], sections[pk], failures[pk]) for pk, r in reports.items()
+        )
     return out
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from reports import format as fmt
 from reports import similarity
-from reports.models import Publisher, Region, ReportNumbers, ReportStat
+from reports.models import Publisher, Region, Report, ReportStat
 from reports.regions.codes import COUNTRY_CODE, code_prefix
 from reports.selectors.links import report_url
 from reports.selectors.regions import region_tree
@@ -155,7 +154,7 @@ def compliance_board(*, region: Region | None, year: int, limit: int | None = LI
     _late(board, tree, year_stats, limit)
     _failing(board, tree, year_stats, limit)
     _across_years(board, tree, year_stats, limit)
-    _similar(board, tree, in_scope, limit)
+    _similar(board, tree, year_stats, limit)
     _incomplete(board, tree, year_stats, limit)
     return board
 
@@ -275,18 +274,16 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
 
 
 def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
+    """Reports that fail a consistency rule: the rules' results were stored with the statistics."""
     failing = year_stats.filter(checks_failed__gt=0).order_by("region_code", "report_id")
     total = failing.count()
-    stats = list(failing[:limit] if limit else failing)
-    values = ReportNumbers.objects.filter(report_id__in=[st.report_id for st in stats]).values_by_report()
     rows = []
-    for st in stats:
+    for st in failing.only(*ROW_FIELDS, "failures")[:limit] if limit else failing.only(*ROW_FIELDS, "failures"):
         tables = fmt.tables_for(st.edition)
-        for result in fmt.check(st.edition, values.get(st.report_id, {})):
-            if result.ok:
-                continue
-            cells = "、".join(tables[t].cell_label(r, c) for t, r, c in result.cells)
-            rows.append(_report_row(st, tree, board.code, [_text(result.title), _text(result.detail), _text(cells)]))
+        for result in st.failures:
+            cells = "、".join(tables[t].cell_label(r, c) for t, r, c in result["cells"] if t in tables)
+            title = fmt.RULES[result["rule"]].title if result["rule"] in fmt.RULES else result["rule"]
+            rows.append(_report_row(st, tree, board.code, [_text(title), _text(result["detail"]), _text(cells)]))
     board.failing = DataTable(
         "failing",
         "未通过勾稽关系校验的报告",
@@ -300,50 +297,31 @@ def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
         rows,
         total_rows=total,
         unit="份",
-        truncated=len(stats) < total,
+        truncated=bool(limit) and total > limit,
         note="每条不符的规则一行。",
     )
     board.counts["failing"] = total
 
 
-def _year_values(cells: dict) -> dict:
-    return {tuple(code.split(".")): Decimal(v) for code, v in cells.items()}
-
-
 def _across_years(board: ComplianceBoard, tree, year_stats, limit) -> None:
-    """Reports whose numbers do not follow from the same body's report on the year before."""
-    # Every report of the year is checked on its plain values; only the listed ones are read as rows.
-    with_cells = year_stats.exclude(year_cells={})
-    current = list(
-        with_cells.order_by("region_code", "report_id").values_list(
-            "report_id", "publisher_id", "edition", "year_cells"
-        )
-    )
-    # A subquery, not the thousands of publisher ids of the country sent back to the database.
-    previous = {
-        publisher_id: (edition, cells)
-        for publisher_id, edition, cells in ReportStat.objects.filter(
-            year=board.year - 1, publisher_id__in=with_cells.values("publisher_id")
-        ).values_list("publisher_id", "edition", "year_cells")
-    }
-    listed: list[tuple[int, list]] = []
-    broken = shown = 0
-    for report_id, publisher_id, this_edition, this_cells in current:
-        if publisher_id not in previous:
-            continue
-        edition, cells = previous[publisher_id]
-        results = fmt.check_across_years((edition, _year_values(cells)), (this_edition, _year_values(this_cells)))
-        failed = [r for r in results if not r.ok]
-        broken += bool(failed)
-        if failed and not (limit and shown >= limit):
-            listed.append((report_id, failed))
-            shown += len(failed)
-    stats = year_stats.in_bulk([report_id for report_id, _ in listed])
-    rows = [
-        _report_row(stats[report_id], tree, board.code, [_text(r.title), _text(r.detail)])
-        for report_id, failed in listed
-        for r in failed
-    ]
+    """Reports whose numbers do not follow from the same body's report on the year before.
+
+    The comparison is stored with each report's statistics (services.statistics.compare_with_previous)
+    and redone when either report changes: the board reads only the rows it lists.
+    """
+    broken_qs = year_stats.filter(year_checks_failed__gt=0).order_by("region_code", "report_id")
+    broken = broken_qs.count()
+    rows: list[Row] = []
+    listed = 0
+    for st in (
+        broken_qs.only(*ROW_FIELDS, "year_checks")[:limit] if limit else broken_qs.only(*ROW_FIELDS, "year_checks")
+    ):
+        if limit and len(rows) >= limit:
+            break
+        listed += 1
+        for r in st.year_checks:
+            title = fmt.RULES[r["rule"]].title if r["rule"] in fmt.RULES else r["rule"]
+            rows.append(_report_row(st, tree, board.code, [_text(title), _text(r["detail"])]))
     board.across_years = DataTable(
         "across_years",
         "与上一年度报告不衔接的报告",
@@ -352,43 +330,35 @@ def _across_years(board: ComplianceBoard, tree, year_stats, limit) -> None:
         rows,
         total_rows=broken,
         unit="份",
-        truncated=bool(limit) and broken > len({r.label for r in rows}),
+        truncated=listed < broken,
         note=f"与同一机关{board.year - 1}年度已发布的报告比较;每条不符的规则一行。",
     )
     board.counts["across_years"] = broken
 
 
-def _similar(board: ComplianceBoard, tree, in_scope: Q, limit) -> None:
-    rows = ReportStat.objects.filter(in_scope, year__in=[board.year, board.year - 1]).exclude(fingerprint=None)
-    by_publisher: dict[int, dict[int, tuple]] = {}
-    for rid, pid, year, sig in rows.values_list("report_id", "publisher_id", "year", "fingerprint"):
-        by_publisher.setdefault(pid, {})[year] = (rid, sig)
-    pairs = []
-    for years in by_publisher.values():
-        if board.year in years and board.year - 1 in years:
-            (rid, sig), (prev_id, prev_sig) = years[board.year], years[board.year - 1]
-            score = similarity.similarity(sig, prev_sig)
-            board.compared += 1
-            if score is not None and score >= board.threshold:
-                pairs.append((score, rid, prev_id))
-    pairs.sort(key=lambda p: (-p[0], p[1]))
-    shown = pairs[:limit] if limit else pairs
-    stats = (
-        ReportStat.objects.select_related("report", "publisher")
-        .only(*ROW_FIELDS)
-        .in_bulk([p[1] for p in shown] + [p[2] for p in shown])
+def _similar(board: ComplianceBoard, tree, year_stats, limit) -> None:
+    """Reports nearly the same text as the publisher's report on the year before (stored similarity)."""
+    compared = year_stats.filter(similarity__isnull=False)
+    board.compared = compared.count()
+    similar = compared.filter(similarity__gte=board.threshold).order_by("-similarity", "report_id")
+    total = similar.count()
+    shown = list(similar.only(*ROW_FIELDS, "similarity", "previous_id")[:limit] if limit else similar)
+    previous = (
+        Report.objects.published().filter(pk__in=[st.previous_id for st in shown]).only("pk", "title").in_bulk()
+        if shown
+        else {}
     )
     out = []
-    for score, rid, prev_id in shown:
-        prev = stats[prev_id]
+    for st in shown:
+        prev = previous.get(st.previous_id)
         out.append(
             _report_row(
-                stats[rid],
+                st,
                 tree,
                 board.code,
                 [
-                    Cell(text=prev.report.title, href=report_url("reports:detail", prev.report_id)),
-                    _text(f"{score:.2f}"),
+                    Cell(text=prev.title, href=report_url("reports:detail", prev.pk)) if prev else _text("—"),
+                    _text(f"{st.similarity:.2f}"),
                 ],
             )
         )
@@ -405,9 +375,9 @@ def _similar(board: ComplianceBoard, tree, in_scope: Q, limit) -> None:
             f"章节标题和表格数字不参与比较;正文不足 {similarity.MIN_CHARS} 字的报告不比较。"
             f"本次比较了 {board.compared} 对报告。"
         ),
-        total_rows=len(pairs),
+        total_rows=total,
         unit="份",
-        truncated=len(shown) < len(pairs),
+        truncated=len(shown) < total,
     )
 
 

@@ -44,12 +44,22 @@ def test_hook_follows_changed_values(fixture_reports):
     assert received_sum("440000", 2022) == 12 + 7 + 20
 
 
-def test_rebuild_gives_the_same_rows_as_the_hook(fixture_reports):
+def test_rebuild_gives_the_same_rows_as_the_hook(fixture_reports, make_report):
+    # A publisher with a report on each of two years, written newest first: the comparisons too.
+    for year in (2023, 2022):
+        make_report(region="440803", publisher="霞山区人民政府", year=year, sections=(("一", "总体情况", "同" * 300),))
     before = _all_rows()
+    pairs = _pair_rows()
+    assert any(previous for _, previous, *_ in pairs)
     RegionYearStat.objects.all().delete()
     ReportStat.objects.all().delete()
-    assert stats_rebuild() == (5, len(before))
+    assert stats_rebuild() == (7, len(before))
     assert _all_rows() == before
+    assert _pair_rows() == pairs
+
+
+def _pair_rows():
+    return sorted(ReportStat.objects.values_list("report_id", "previous_id", "similarity", "year_checks", "failures"))
 
 
 def _all_rows():

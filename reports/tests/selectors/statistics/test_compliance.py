@@ -195,3 +195,49 @@ def test_reports_that_do_not_follow_from_last_year_are_listed(counted):
     table = board(year=2023).across_years
     assert labels(table) == [report.title] and table.total_rows == 1
     assert "上年结转与上一年度的结转下年度不符" in table.rows[0].cells[-1].text
+
+
+def test_a_change_to_last_years_report_is_seen_on_this_years_board(counted):
+    """The comparison is stored with the statistics: editing, withdrawing or deleting the earlier
+    report refreshes the later one's, in either order of writing."""
+    from reports.models import Report, ReportStatus
+    from reports.tests.conftest import store_values
+
+    now = balanced_values()
+    report = counted(region="440800", publisher="湛江市教育局", year=2023, values=now)
+    assert board(year=2023).across_years.total_rows == 0  # nothing to compare with yet
+    last = balanced_values()
+    for column in fmt.APPLICATIONS_2021.columns:  # last year's carried forward: this year's carried over
+        last[("applications", "carried_forward", column.code)] = now[("applications", "carried_over", column.code)]
+    last[("applications", "carried_forward", "total")] += 3
+    previous = counted(region="440800", publisher="湛江市教育局", year=2022, values=last)
+    table = board(year=2023).across_years
+    assert labels(table) == [report.title]
+    # The earlier report is corrected: the later one follows.
+    store_values(
+        previous, {("applications", "carried_forward", "total"): now[("applications", "carried_over", "total")]}
+    )
+    stats_refresh_report(previous.pk)
+    assert board(year=2023).across_years.total_rows == 0
+    # Withdrawn: no report to compare with, and its title is not shown anywhere.
+    store_values(previous, {("applications", "carried_forward", "total"): 999_999})
+    stats_refresh_report(previous.pk)
+    assert board(year=2023).across_years.total_rows == 1
+    Report.objects.filter(pk=previous.pk).update(status=ReportStatus.WITHDRAWN)
+    stats_refresh_report(previous.pk)
+    b = board(year=2023)
+    assert b.across_years.total_rows == 0 and b.compared == 0
+
+
+def test_the_board_lists_the_stored_rule_results_as_the_rules_give_them(counted):
+    from reports.models import ReportStat
+
+    values = balanced_values()
+    values[("applications", "received", "total")] += 1
+    bad = counted(region="440803", publisher="霞山区人民政府", values=values)
+    stored = ReportStat.objects.get(pk=bad.pk).failures
+    expected = [r for r in fmt.check(fmt.EDITION_2021, values) if not r.ok]
+    assert [(f["rule"], f["detail"], [tuple(c) for c in f["cells"]]) for f in stored] == [
+        (r.rule, r.detail, list(r.cells)) for r in expected
+    ]
+    assert len(board().failing.rows) == len(expected) > 0
