@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from reports import format as fmt
@@ -169,9 +169,10 @@ def _missing(board: ComplianceBoard, tree, limit) -> None:
     # Not published this year, and registered with no report yet or published in an earlier year
     # (a publisher first seen after the year shows no sign it was expected then). Exists, not the
     # year itself, in the filter: semi-joins the database runs once, not a subquery per publisher.
-    missing_qs = publishers.filter(~Exists(this_year) & (~Exists(stats) | Exists(earlier))).annotate(
-        last=Subquery(earlier.order_by("-year").values("year")[:1])
-    )
+    # Written as "not first seen after the year" (the same set): an OR over the subqueries makes
+    # PostgreSQL hash every report of the country first; this walks the publishers in order and stops.
+    later = stats.filter(year__gt=board.year)
+    missing_qs = publishers.filter(~Exists(this_year) & ~(Exists(later) & ~Exists(earlier)))
     published = publishers.filter(Exists(this_year)).count()
     # Counted as what is left: every publisher, less those that published, less those first seen after
     # the year. The same set as missing_qs, but each count is one join the planner prices low (the
@@ -180,10 +181,20 @@ def _missing(board: ComplianceBoard, tree, limit) -> None:
         Exists(stats.filter(year__gt=board.year)) & ~Exists(stats.filter(year__lte=board.year))
     )
     missing_total = publishers.count() - published - first_seen_later.count()
-    missing = missing_qs.order_by("region_id", "name").values_list("pk", "name", "region_id", "kind", "last")
+    missing = missing_qs.order_by("region_id", "name").values_list("pk", "name", "region_id", "kind")
+    missing = list(missing[:limit] if limit else missing)
+    # The last year published, for the listed publishers only (not for every missing one before the cut).
+    last_years = dict(
+        ReportStat.objects.filter(publisher_id__in=[m[0] for m in missing], year__lt=board.year)
+        .values("publisher_id")
+        .annotate(last=Max("year"))
+        .values_list("publisher_id", "last")
+        .order_by()
+    )
     kinds = dict(Publisher.Kind.choices)
     rows = []
-    for pk, name, region_id, kind, last in missing[:limit] if limit else missing:
+    for pk, name, region_id, kind in missing:
+        last = last_years.get(pk)
         deadline = report_deadline(board.year, kind)
         due = "已逾期" if board.today > deadline else "截止日期未到"
         rows.append(
