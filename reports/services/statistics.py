@@ -64,17 +64,12 @@ def missing_tables(edition: str, tables_present: set[str]) -> list[fmt.Table]:
 
 
 def build_report_stat(
-    report: Report, values: dict, tables_present: set[str], sections, failures: list | None = None
+    report: Report, values: dict, tables_present: set[str], sections, failures: list[fmt.CheckResult]
 ) -> ReportStat:
-    """The stat row of a report from its values (at least the measure codes), tables and sections.
-
-    ``failures``: the results of the consistency rules the report fails (``format.check`` over all
-    its values); computed here from ``values`` when not given.
-    """
+    """The stat row of a report from its values (at least the measure codes), tables, sections and
+    the consistency rules it fails (:func:`failed_checks` over all its values)."""
     headings = [f"{s[0]}、{s[1]}" for s in sections]
     text = similarity.section_text(s[2] for s in sections)
-    if failures is None:
-        failures = failed_checks(report, values)
     stat = ReportStat(
         report_id=report.pk,
         publisher_id=report.publisher_id,

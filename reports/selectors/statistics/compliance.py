@@ -166,20 +166,17 @@ def _missing(board: ComplianceBoard, tree, limit) -> None:
     stats = ReportStat.objects.filter(publisher_id=OuterRef("pk"))
     this_year = stats.filter(year=board.year)
     earlier = stats.filter(year__lt=board.year)
-    # Not published this year, and registered with no report yet or published in an earlier year
-    # (a publisher first seen after the year shows no sign it was expected then). Exists, not the
-    # year itself, in the filter: semi-joins the database runs once, not a subquery per publisher.
-    # Written as "not first seen after the year" (the same set): an OR over the subqueries makes
-    # PostgreSQL hash every report of the country first; this walks the publishers in order and stops.
     later = stats.filter(year__gt=board.year)
+    # Not published this year, and registered with no report yet or published in an earlier year
+    # (a publisher first seen after the year shows no sign it was expected then). Written as "not
+    # first seen after the year", the same set: an OR over the subqueries makes PostgreSQL hash every
+    # report of the country first; this walks the publishers in order and stops at the limit.
     missing_qs = publishers.filter(~Exists(this_year) & ~(Exists(later) & ~Exists(earlier)))
     published = publishers.filter(Exists(this_year)).count()
     # Counted as what is left: every publisher, less those that published, less those first seen after
     # the year. The same set as missing_qs, but each count is one join the planner prices low (the
     # OR of subqueries is priced high enough for PostgreSQL to JIT-compile it, which costs more).
-    first_seen_later = publishers.filter(
-        Exists(stats.filter(year__gt=board.year)) & ~Exists(stats.filter(year__lte=board.year))
-    )
+    first_seen_later = publishers.filter(Exists(later) & ~Exists(stats.filter(year__lte=board.year)))
     missing_total = publishers.count() - published - first_seen_later.count()
     missing = missing_qs.order_by("region_id", "name").values_list("pk", "name", "region_id", "kind")
     missing = list(missing[:limit] if limit else missing)
@@ -284,17 +281,25 @@ def _late(board: ComplianceBoard, tree, year_stats, limit) -> None:
     )
 
 
+def _rule_title(result: dict) -> str:
+    """The title of a stored rule result ({"rule": code, …}), from the format; the code if it is gone."""
+    rule = fmt.RULES.get(result["rule"])
+    return rule.title if rule else result["rule"]
+
+
 def _failing(board: ComplianceBoard, tree, year_stats, limit) -> None:
     """Reports that fail a consistency rule: the rules' results were stored with the statistics."""
     failing = year_stats.filter(checks_failed__gt=0).order_by("region_code", "report_id")
     total = failing.count()
     rows = []
-    for st in failing.only(*ROW_FIELDS, "failures")[:limit] if limit else failing.only(*ROW_FIELDS, "failures"):
+    listed = failing.only(*ROW_FIELDS, "failures")
+    for st in listed[:limit] if limit else listed:
         tables = fmt.tables_for(st.edition)
         for result in st.failures:
             cells = "、".join(tables[t].cell_label(r, c) for t, r, c in result["cells"] if t in tables)
-            title = fmt.RULES[result["rule"]].title if result["rule"] in fmt.RULES else result["rule"]
-            rows.append(_report_row(st, tree, board.code, [_text(title), _text(result["detail"]), _text(cells)]))
+            rows.append(
+                _report_row(st, tree, board.code, [_text(_rule_title(result)), _text(result["detail"]), _text(cells)])
+            )
     board.failing = DataTable(
         "failing",
         "未通过勾稽关系校验的报告",
@@ -324,15 +329,13 @@ def _across_years(board: ComplianceBoard, tree, year_stats, limit) -> None:
     broken = broken_qs.count()
     rows: list[Row] = []
     listed = 0
-    for st in (
-        broken_qs.only(*ROW_FIELDS, "year_checks")[:limit] if limit else broken_qs.only(*ROW_FIELDS, "year_checks")
-    ):
+    candidates = broken_qs.only(*ROW_FIELDS, "year_checks")
+    for st in candidates[:limit] if limit else candidates:
         if limit and len(rows) >= limit:
             break
         listed += 1
         for r in st.year_checks:
-            title = fmt.RULES[r["rule"]].title if r["rule"] in fmt.RULES else r["rule"]
-            rows.append(_report_row(st, tree, board.code, [_text(title), _text(r["detail"])]))
+            rows.append(_report_row(st, tree, board.code, [_text(_rule_title(r)), _text(r["detail"])]))
     board.across_years = DataTable(
         "across_years",
         "与上一年度报告不衔接的报告",
@@ -353,7 +356,8 @@ def _similar(board: ComplianceBoard, tree, year_stats, limit) -> None:
     board.compared = compared.count()
     similar = compared.filter(similarity__gte=board.threshold).order_by("-similarity", "report_id")
     total = similar.count()
-    shown = list(similar.only(*ROW_FIELDS, "similarity", "previous_id")[:limit] if limit else similar)
+    similar = similar.only(*ROW_FIELDS, "similarity", "previous_id")
+    shown = list(similar[:limit] if limit else similar)
     previous = (
         Report.objects.published().filter(pk__in=[st.previous_id for st in shown]).only("pk", "title").in_bulk()
         if shown

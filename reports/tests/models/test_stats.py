@@ -2,12 +2,11 @@
 
 from reports.format.measures import MEASURES
 from reports.models import ReportStat
-from reports.models.stats import MEASURE_KEYS
 
 
 def test_every_measure_has_its_column_and_the_covering_index_holds_them_all():
-    assert MEASURE_KEYS == tuple(m.key for m in MEASURES)
-    for key in MEASURE_KEYS:
+    keys = [m.key for m in MEASURES]
+    for key in keys:
         ReportStat._meta.get_field(key)
     index = next(i for i in ReportStat._meta.indexes if i.name == "reportstat_year_measures")
-    assert set(MEASURE_KEYS) <= set(index.include)
+    assert set(keys) <= set(index.include)
